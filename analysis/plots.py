@@ -9,9 +9,8 @@ True
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
+from io import BytesIO
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -25,11 +24,10 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from analysis import config  # noqa: E402
+from analysis import config, io  # noqa: E402
 
 # --- output format -------------------------------------------------------------------------
 DPI = 200
-CSV_FLOAT_FORMAT = "%.6g"
 SVG_HASH_SALT = "framing-study"        # fixed salt -> stable element ids in the SVG
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
@@ -124,26 +122,6 @@ def _label(labels: Mapping[str, str], outlet: str) -> str:
     return labels.get(outlet, outlet)
 
 
-def write_plot_csv(data: pd.DataFrame, path: Path) -> Path:
-    """Write ``data`` deterministically (no index, "\\n" line ends, fixed float format), atomically."""
-    text = data.to_csv(index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
-    _write_bytes_atomic(path, text.encode("utf-8"))
-    return path
-
-
-def _write_bytes_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def save_figure(fig: plt.Figure, data: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
     """Save ``fig`` as ``name``.png and .svg plus ``name``.csv (the plotted data); close it.
 
@@ -156,15 +134,13 @@ def save_figure(fig: plt.Figure, data: pd.DataFrame, name: str, out_dir: Path) -
     try:
         with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
             for path, fmt, meta in ((png, "png", PNG_METADATA), (svg, "svg", SVG_METADATA)):
-                with tempfile.NamedTemporaryFile(dir=out_dir, prefix=f".{path.name}.",
-                                                 suffix=".tmp", delete=False) as fh:
-                    tmp = Path(fh.name)
-                    fig.savefig(fh, format=fmt, dpi=DPI, metadata=meta, bbox_inches="tight",
-                                pad_inches=0.1)
-                os.replace(tmp, path)
+                buf = BytesIO()
+                fig.savefig(buf, format=fmt, dpi=DPI, metadata=meta, bbox_inches="tight",
+                            pad_inches=0.1)
+                io.write_bytes_atomic(buf.getvalue(), path)
     finally:
         plt.close(fig)
-    write_plot_csv(data, csv)
+    io.write_csv_atomic(data, csv)
     return [png, svg, csv]
 
 
