@@ -1,0 +1,67 @@
+"""Command line: ``python -m analysis {run,validate,score,bench}``.
+
+Each sub-command lives in the module that does the work; this file only wires them up.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from analysis import config
+
+
+def _run(args: argparse.Namespace) -> int:
+    from analysis import pipeline
+    from analysis.corpus import CorpusError
+    from analysis.lexicons import LexiconError
+
+    try:
+        dirs = pipeline.run_study(corpus_path=args.corpus, metadata=args.metadata, out=args.out,
+                                  method=args.tone_method, run_notebooks=not args.no_notebooks,
+                                  progress=not args.quiet)
+    except (CorpusError, LexiconError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"tables:  {dirs['processed']}\nfigures: {dirs['figures']}\nreport:  {dirs['figures'] / config.REPORT_HTML.name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="rebuild every table, figure and the report")
+    run.add_argument("--corpus", type=Path, default=None,
+                     help="folder of .txt/.html files (optional articles.csv inside), or a CSV/JSONL/Parquet file; "
+                          "default: the bundled five-article corpus")
+    run.add_argument("--metadata", type=Path, default=None, help="articles.csv for a folder corpus")
+    run.add_argument("--out", type=Path, default=None,
+                     help="write processed/, figures/ and notebooks/ here instead of the repo's folders")
+    run.add_argument("--tone-method", default=None,
+                     help="tone method (default: the best available on NewsMTSC-rw dev)")
+    run.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks (no figures)")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.set_defaults(handler=_run)
+
+    for name, module, help_text in (
+            ("validate", "analysis.validate", "evaluate every tone method against the human-labelled benchmarks"),
+            ("score", "analysis.scale", "score a large corpus in a streaming, parallel way"),
+            ("bench", "analysis.bench", "measure scoring throughput on a synthetic corpus")):
+        sub = commands.add_parser(name, help=help_text, add_help=False)
+        sub.set_defaults(handler=None, delegate=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.handler is None:
+        import importlib
+        return int(importlib.import_module(args.delegate).main(rest) or 0)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    return args.handler(args)

@@ -1,0 +1,257 @@
+"""The study, stage by stage: corpus -> sentences -> mentions + frame hits -> tone -> tables.
+
+Each stage is a function from DataFrame(s) to a DataFrame, so a notebook can call any one alone;
+``run_study`` chains them, executes the notebooks (which draw the figures) and builds the report.
+
+>>> from analysis import pipeline
+>>> tables = pipeline.build_tables(pipeline.corpus.load_corpus())   # doctest: +SKIP
+>>> sorted(tables)                                                    # doctest: +SKIP
+['actor_frames', 'article_actor_tone', 'articles', 'frame_hits', ...]
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from analysis import actors as actor_matching
+from analysis import config, corpus, frames as frame_matching, io, lexicons, text, tone
+
+log = logging.getLogger(__name__)
+
+SENTENCE_COLUMNS = ["article_id", "sentence_index", "char_start", "char_end", "sentence", "voice",
+                    "n_words", "compound"]
+MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "alias", "start", "end", "sentence", "tone",
+                   "tone_label", "voice"]
+ARTICLE_COLUMNS = ["article_id", "outlet", "outlet_label", "outlet_confidence", "published", "title",
+                   "raw_path", "n_chars", "n_words", "n_sentences", "n_mentions", "sentence_tone_mean",
+                   "sentence_tone_ci_low", "sentence_tone_ci_high"]
+# Table name -> key columns it is sorted by before writing (stable, byte-identical reruns).
+TABLE_KEYS = {
+    "articles": ["article_id"],
+    "manifest": ["article_id"],
+    "sentences": ["article_id", "sentence_index"],
+    "mentions": ["article_id", "sentence_index", "start", "actor"],
+    "article_actor_tone": ["article_id", "actor"],
+    "outlet_actor_tone": ["outlet", "actor"],
+    "frame_hits": ["article_id", "sentence_index", "start", "frame"],
+    "frame_rates": ["article_id", "frame"],
+    "actor_frames": ["article_id", "actor", "frame"],
+}
+NOTEBOOKS = ("01-corpus-overview.ipynb", "02-actor-tone.ipynb", "03-framing.ipynb",
+             "04-outlet-comparison.ipynb", "05-validation.ipynb")
+NOTEBOOK_TIMEOUT_SECONDS = 900
+SKIP_NO_SENTENCES = "no sentences left after cleaning"
+
+
+def _sentence_compounds(sentences: Sequence[str]) -> np.ndarray:
+    try:
+        from analysis.vader_fast import compound_scores
+    except ImportError:  # the exact fast re-implementation is optional; vaderSentiment gives the same numbers
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        analyzer = SentimentIntensityAnalyzer()
+        return np.array([analyzer.polarity_scores(s)["compound"] for s in sentences], dtype=float)
+    return np.asarray(compound_scores(sentences), dtype=float)
+
+
+def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
+    """Clean and split every scored article into sentences, with voice, word count and VADER compound."""
+    rows = []
+    scored = articles[articles["status"] == "scored"]
+    for article_id, raw in tqdm(zip(scored["article_id"], scored["text"]), total=len(scored),
+                                desc="splitting", unit="article", disable=not progress):
+        cleaned = text.clean_text(raw)
+        spans = text.split_sentences(cleaned)
+        voices = text.sentence_voices(cleaned, spans)
+        for index, ((start, end), voice) in enumerate(zip(spans, voices)):
+            sentence = cleaned[start:end]
+            rows.append((article_id, index, start, end, sentence, voice, text.count_words(sentence)))
+    sentences = pd.DataFrame(rows, columns=SENTENCE_COLUMNS[:-1])
+    sentences["compound"] = _sentence_compounds(sentences["sentence"].tolist()) if rows else pd.Series(dtype=float)
+    return sentences[SENTENCE_COLUMNS]
+
+
+def other_actor_spans(mentions: pd.DataFrame) -> list[list[tuple[int, int]]]:
+    """For each mention, the spans of *other* actors' mentions in the same sentence.
+
+    Target-dependent methods use them to give a sentiment word near another actor to that actor.
+    """
+    spans = [[] for _ in range(len(mentions))]
+    positions = {key: group for key, group in mentions.reset_index(drop=True).groupby(["article_id", "sentence_index"])}
+    for rows in positions.values():
+        for i in rows.index:
+            spans[i] = [(int(s), int(e)) for s, e, a in zip(rows["start"], rows["end"], rows["actor"])
+                        if a != rows.at[i, "actor"]]
+    return spans
+
+
+def find_evidence(sentences: pd.DataFrame, actor_lexicon, frame_lexicon, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Actor mentions (with tone toward the actor under ``method``) and frame hits."""
+    mentions = actor_matching.find_mentions(sentences, actor_lexicon).reset_index(drop=True)
+    mentions = tone.score_mentions(mentions, method, other_spans=other_actor_spans(mentions))
+    frame_hits = frame_matching.find_frame_hits(sentences, frame_lexicon)
+    return mentions[MENTION_COLUMNS], frame_hits
+
+
+def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Scored articles with size counts and article tone (mean of sentence compounds, with 95% CI).
+
+    Whole-article VADER saturates near +-1 on long texts, so article tone is the mean of its
+    sentences' compounds instead.
+    """
+    scored = articles[articles["status"] == "scored"].copy()
+    per_article = sentences.groupby("article_id").agg(n_words=("n_words", "sum"), n_sentences=("sentence", "size"))
+    scored = scored.merge(per_article, on="article_id", how="left")
+    scored = scored.merge(mentions.groupby("article_id").size().rename("n_mentions"), on="article_id", how="left")
+    for column in ("n_words", "n_sentences", "n_mentions"):
+        scored[column] = scored[column].fillna(0).astype(int)
+    tone_stats = {}
+    for article_id, group in sentences.groupby("article_id"):
+        low, high = tone.bootstrap_mean_ci(group["compound"])
+        tone_stats[article_id] = (group["compound"].mean(), low, high)
+    stats = pd.DataFrame.from_dict(tone_stats, orient="index",
+                                   columns=["sentence_tone_mean", "sentence_tone_ci_low", "sentence_tone_ci_high"])
+    scored = scored.merge(stats, left_on="article_id", right_index=True, how="left")
+    return scored[ARTICLE_COLUMNS]
+
+
+def build_tables(articles: pd.DataFrame, actor_lexicon=None, frame_lexicon=None, method: str | None = None,
+                 progress: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table of the study from a loaded corpus (see docs/ARCHITECTURE.md for the schemas)."""
+    actor_lexicon = actor_lexicon or lexicons.load_actors()
+    frame_lexicon = frame_lexicon or lexicons.load_frames()
+    method = method or tone.default_method_name()
+
+    sentences = split_articles(articles, progress=progress)
+    # An article whose text is all page furniture has nothing to score: account for it, don't drop it.
+    empty = set(articles.loc[articles["status"] == "scored", "article_id"]) - set(sentences["article_id"])
+    if empty:
+        articles = articles.copy()
+        articles.loc[articles["article_id"].isin(empty), ["status", "reason"]] = ["skipped", SKIP_NO_SENTENCES]
+
+    mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method)
+    article_rows = article_table(articles, sentences, mentions)
+    actor_names = list(actor_lexicon.names)
+    manifest = corpus.build_manifest(articles)
+    manifest["n_sentences"] = manifest["article_id"].map(sentences.groupby("article_id").size()).fillna(0).astype(int)
+    manifest["n_mentions"] = manifest["article_id"].map(mentions.groupby("article_id").size()).fillna(0).astype(int)
+
+    tables = {
+        "articles": article_rows,
+        "manifest": manifest,
+        "sentences": sentences,
+        "mentions": mentions,
+        "article_actor_tone": tone.article_actor_tone(mentions, article_rows, actor_names, method),
+        "outlet_actor_tone": tone.outlet_actor_tone(mentions, article_rows, actor_names, method),
+        "frame_hits": frame_hits,
+        "frame_rates": frame_matching.frame_rates(frame_hits, article_rows, frame_lexicon),
+        "actor_frames": frame_matching.actor_frames(mentions, frame_hits, article_rows, actor_lexicon, frame_lexicon),
+    }
+    return {name: _sorted(name, table) for name, table in tables.items()}
+
+
+def _sorted(name: str, table: pd.DataFrame) -> pd.DataFrame:
+    keys = [key for key in TABLE_KEYS.get(name, []) if key in table.columns]
+    return table.sort_values(keys, kind="stable").reset_index(drop=True) if keys else table
+
+
+def write_tables(tables: dict[str, pd.DataFrame], processed_dir: Path) -> list[Path]:
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        path = processed_dir / f"{name}.csv"
+        io.write_csv_atomic(table, path)
+        paths.append(path)
+    return paths
+
+
+def load_tables(processed_dir: Path = config.PROCESSED_DIR) -> dict[str, pd.DataFrame]:
+    """Read back every table written by ``write_tables`` (name -> DataFrame)."""
+    processed_dir = Path(processed_dir)
+    return {path.stem: pd.read_csv(path) for path in sorted(processed_dir.glob("*.csv"))}
+
+
+def tone_by_method(tables: dict[str, pd.DataFrame], methods: Sequence[str]) -> pd.DataFrame:
+    """Outlet x actor tone under several methods, side by side (for robustness checks).
+
+    Re-scores the study's mentions with each available method and aggregates per outlet.
+    """
+    mentions = tables["mentions"].drop(columns=["tone", "tone_label"], errors="ignore").reset_index(drop=True)
+    articles = tables["articles"]
+    actor_names = sorted(tables["article_actor_tone"]["actor"].unique())
+    frames = []
+    for method in methods:
+        if not tone.method_available(method):
+            log.warning("skipping unavailable tone method %s", method)
+            continue
+        scored = tone.score_mentions(mentions, method, other_spans=other_actor_spans(mentions))
+        frames.append(tone.outlet_actor_tone(scored, articles, actor_names, method))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def execute_notebooks(processed_dir: Path, figures_dir: Path, executed_dir: Path,
+                      notebooks: Sequence[str] = NOTEBOOKS, progress: bool = True) -> list[Path]:
+    """Run each notebook headless with its ``parameters`` cell pointed at these directories.
+
+    The committed notebooks stay output-free; executed copies go to ``executed_dir``.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
+        notebook = nbformat.read(config.NOTEBOOKS_DIR / name, as_version=4)
+        overrides = nbformat.v4.new_code_cell(
+            "from pathlib import Path  # injected by analysis.pipeline.execute_notebooks\n"
+            f"processed_dir = Path({str(processed_dir)!r})\nfigures_dir = Path({str(figures_dir)!r})")
+        overrides.metadata["tags"] = ["injected-parameters"]
+        position = next((i + 1 for i, cell in enumerate(notebook.cells)
+                         if "parameters" in cell.get("metadata", {}).get("tags", [])), 0)
+        notebook.cells.insert(position, overrides)
+        client = NotebookClient(notebook, timeout=NOTEBOOK_TIMEOUT_SECONDS, kernel_name="python3",
+                                resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}})
+        client.execute()
+        target = executed_dir / name
+        io.write_text_atomic(nbformat.writes(notebook), target)
+        written.append(target)
+    return written
+
+
+def output_dirs(out: Path | None) -> dict[str, Path]:
+    """Where a run writes: the repo's own folders by default, or ``out/{processed,figures,notebooks}``."""
+    if out is None:
+        return {"processed": config.PROCESSED_DIR, "figures": config.FIGURES_DIR,
+                "notebooks": config.REPO_ROOT / "build" / "notebooks"}
+    out = Path(out)
+    return {"processed": out / "processed", "figures": out / "figures", "notebooks": out / "notebooks"}
+
+
+def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out: Path | None = None,
+              method: str | None = None, run_notebooks: bool = True, progress: bool = True) -> dict[str, Path]:
+    """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds."""
+    from analysis import report
+
+    articles = corpus.load_corpus(corpus_path, metadata)  # corpus-level errors stop here, before any write
+    tables = build_tables(articles, method=method, progress=progress)
+    dirs = output_dirs(out)
+    with io.staged_output_dir(dirs["processed"]) as processed_stage, \
+            io.staged_output_dir(dirs["figures"]) as figures_stage:
+        write_tables(tables, processed_stage)
+        if run_notebooks:
+            execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
+        report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name)
+    manifest = tables["manifest"]
+    counts = manifest["status"].value_counts()
+    print(f"articles: {len(manifest)} in = {int(counts.get('scored', 0))} scored + "
+          f"{int(counts.get('skipped', 0))} skipped; tone method: {tables['article_actor_tone']['tone_method'].iat[0] if len(tables['article_actor_tone']) else method}",
+          file=sys.stderr)
+    return dirs
