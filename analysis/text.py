@@ -1,0 +1,448 @@
+"""The text stage: cleaning, sentence splitting, voice, word counts, matching normalisation.
+
+Every function is pure (str in, plain Python out) so the pipeline can map it over a DataFrame
+column and a notebook can call it on a single string.
+
+>>> cleaned = clean_text("New Update\\r\\nThe U.S. said no. Kim\\u2019s visit ended.")
+>>> cleaned
+'The U.S. said no. Kim’s visit ended.'
+>>> [cleaned[a:b] for a, b in split_sentences(cleaned)]
+['The U.S. said no.', 'Kim’s visit ended.']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "CleaningRule",
+    "CLEANING_RULES",
+    "clean_text",
+    "split_sentences",
+    "sentence_voices",
+    "quotation_spans",
+    "WORD_TOKEN_PATTERN",
+    "word_tokens",
+    "count_words",
+    "normalize_for_matching",
+    "MIN_QUOTE_WORDS",
+    "REPORTING_VERBS",
+]
+
+# =============================================================================
+# 1. Cleaning
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class CleaningRule:
+    """One documented cleaning step: ``pattern.sub(replacement, text)``."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str
+    rationale: str
+
+    def apply(self, text: str) -> str:
+        return self.pattern.sub(self.replacement, text)
+
+
+# Characters that render as nothing; U+00AD (soft hyphen) only marks a possible line break.
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Single-code-point spaces that are not a plain space: NBSP, the U+2000 block of typographic
+# spaces, narrow NBSP, medium mathematical space, ideographic space, tab and form feeds.
+_ODD_SPACE_CHARS = "\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v"
+# Characters used as list bullets in scraped news pages (000's "Key Takeaways" uses U+2022).
+_BULLET_CHARS = "•‣◦▪●·*\\-"
+
+# Applied in this order by ``clean_text``. Normalisation comes first so the furniture rules can
+# match whole lines exactly; duplicate-paragraph removal comes after furniture removal so that
+# a caption repeated around a removed line is still seen as a repeat.
+CLEANING_RULES: tuple[CleaningRule, ...] = (
+    CleaningRule(
+        "line_endings",
+        re.compile(r"\r\n?"),
+        "\n",
+        "Windows (CRLF) and old-Mac (CR) line endings become \\n, so paragraph logic sees one "
+        "line-break character.",
+    ),
+    CleaningRule(
+        "unicode_line_separators",
+        re.compile("[\u2028\u2029\u0085]"),
+        "\n",
+        "Unicode line/paragraph separators and NEL are line breaks too.",
+    ),
+    CleaningRule(
+        "zero_width_and_bom",
+        re.compile(f"[{_ZERO_WIDTH_CHARS}]"),
+        "",
+        "Zero-width characters and the byte-order mark are invisible but break word and "
+        "alias matching (e.g. 'Pu\\u200btin').",
+    ),
+    CleaningRule(
+        "odd_spaces",
+        re.compile(f"[{_ODD_SPACE_CHARS}]"),
+        " ",
+        "Non-breaking and typographic spaces (000 ends a paragraph with U+00A0) become plain "
+        "spaces.",
+    ),
+    CleaningRule(
+        "tweet_picture_links",
+        re.compile(r"[ ]*\bpic\.twitter\.com/[A-Za-z0-9]+"),
+        "",
+        "'pic.twitter.com/...' tokens are the image link of an embedded tweet (002), not prose.",
+    ),
+    CleaningRule(
+        "trim_line_edges",
+        re.compile(r"(?m)^[ ]+|[ ]+$"),
+        "",
+        "Leading/trailing spaces on a line carry no meaning (004 starts with a space; bullets "
+        "in 000 are indented) and would stop the exact-line rules below from matching.",
+    ),
+    CleaningRule(
+        "template_furniture_lines",
+        re.compile(r"(?m)^(?:author-image|New Update|Dive deeper)$\n?"),
+        "",
+        "Lines that are exactly a site-template label: 'author-image' and 'New Update' (BNN "
+        "Breaking template, 000) and 'Dive deeper' (Al Mayadeen link box, 002).",
+    ),
+    CleaningRule(
+        "read_next_lines",
+        re.compile(r"(?m)^Read next:.*$\n?"),
+        "",
+        "'Read next: <headline>' lines link to another article (002's last line).",
+    ),
+    CleaningRule(
+        "tweet_attribution_lines",
+        # Twitter handles are 1-15 word characters; the embed footer is
+        # '— Display Name (@handle) Month D, YYYY'.
+        re.compile(r"(?m)^[—–-][ ]*[^\n]*\(@\w{1,15}\)[ ]+[A-Z][a-z]+[ ]+\d{1,2},[ ]+\d{4}$\n?"),
+        "",
+        "The attribution footer of an embedded tweet ('— MFA Russia 🇷🇺 (@mfa_russia) June 18, "
+        "2024' in 002) is page furniture, not a sentence.",
+    ),
+    CleaningRule(
+        "leading_bullets",
+        re.compile(f"(?m)^[{_BULLET_CHARS}]+[ ]+"),
+        "",
+        "Bullet characters ('•', '-', '*') at the start of a list line are layout; the line "
+        "itself stays (000's 'Key Takeaways'). A following space is required so '-5' or "
+        "'*emphasis*' are untouched.",
+    ),
+    CleaningRule(
+        "repeated_paragraph",
+        re.compile(r"(?m)^([^\n]+)(?:\n(?:[ ]*\n)*\1$)+"),
+        r"\1",
+        "A paragraph that exactly repeats the paragraph before it is a scraping artefact "
+        "(000 prints its photo caption twice); it would double-count mentions and frames.",
+    ),
+    CleaningRule(
+        "excess_blank_lines",
+        re.compile(r"\n{3,}"),
+        "\n\n",
+        "Removing lines can leave runs of blank lines; one blank line marks a paragraph break.",
+    ),
+    CleaningRule(
+        "outer_whitespace",
+        re.compile(r"\A\s+|\s+\Z"),
+        "",
+        "Whitespace before the first or after the last character is not content.",
+    ),
+)
+
+
+def clean_text(raw: str) -> str:
+    """Apply every rule of ``CLEANING_RULES`` in order; quotes and apostrophes are kept.
+
+    >>> clean_text("  \\u2022 Key point.\\r\\n\\r\\nDive deeper\\r\\nNext\\u00a0line.")
+    'Key point.\\n\\nNext line.'
+    """
+    if not isinstance(raw, str):
+        raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
+    text = raw
+    for rule in CLEANING_RULES:
+        text = rule.apply(text)
+    return text
+
+
+# =============================================================================
+# 2. Sentence splitting
+# =============================================================================
+
+# Abbreviations that (almost) never end an English news sentence because a name or number
+# always follows: personal and military/political titles, "vs.", "e.g.", "i.e.", "approx.".
+# Source: AP Stylebook title abbreviations plus the list in the brief. Lower-case, no final dot.
+NEVER_FINAL_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "sgt",
+    "adm", "brig", "cpl", "pvt", "sen", "sens", "rep", "reps", "gov", "pres", "rev", "hon",
+    "supt", "vs", "v", "e.g", "i.e", "cf", "approx", "ft", "mt", "ave", "fig",
+})
+# Abbreviations that often precede a name/number but can also close a sentence ("... of Apple
+# Inc. The company ..."): split after them only when the next word is a common sentence starter.
+# Months are AP's abbreviated forms (Jan., Feb., Aug., Sept., Oct., Nov., Dec.) plus variants.
+AMBIGUOUS_ABBREVIATIONS = frozenset({
+    "jr", "sr", "inc", "corp", "co", "ltd", "llc", "plc", "bros", "st", "etc",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "a.m", "p.m", "al",
+})
+# "No." / "Nos." abbreviate "number" only before a numeral ("No. 1 priority"); before a word
+# they are the English "no" ("He said no. Kim left.").
+NUMBER_ABBREVIATIONS = frozenset({"no", "nos"})
+# Capitalised words that typically open a news sentence but rarely follow an abbreviation
+# inside one. After "U.S." / "Inc." / "J." we split only before one of these; "the U.S.
+# President" stays one sentence, "influence in the U.S. The move ..." becomes two.
+SENTENCE_STARTERS = frozenset({
+    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "These",
+    "Those", "There", "His", "Her", "Its", "Their", "Our", "My", "But", "And", "Or", "So",
+    "Yet", "However", "Meanwhile", "Moreover", "Still", "Then", "Now", "Also", "In", "On",
+    "At", "As", "After", "Before", "During", "Since", "When", "While", "If", "Although",
+    "Though", "Because", "For", "From", "With", "Without", "According", "Earlier", "Later",
+    "Last", "Some", "Many", "Most", "Both", "Neither", "No", "Not", "Officials", "What",
+    "Why", "How", "Who", "Where", "Such", "Each", "Other", "Another", "Asked",
+})
+
+# A run of terminal punctuation, any closing quotes/brackets after it, then whitespace or the
+# end of the text; or a line break. ``word`` is the whitespace-delimited token before the
+# punctuation (found lazily from a word start, so each word is scanned once).
+_CLOSERS = "\"'”’»)\\]"
+_BOUNDARY_CANDIDATE = re.compile(
+    rf"(?<!\S)(?P<word>\S*?)(?P<term>[.!?…]+)(?P<close>[{_CLOSERS}]*)(?=\s|\Z)|(?P<newline>\n)"
+)
+# The first token after a candidate, with any opening quotes/brackets before it.
+_NEXT_TOKEN = re.compile(r"[ \t\f\v\u00a0]*(?P<open>[\"'“‘«(\[]*)(?P<token>[^\s\"'“”‘’«»()\[\]]*)")
+# Dotted initialisms such as "U.S", "D.C", "J.K", "U.N" (final dot already removed).
+_DOTTED_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_OPENING_PUNCTUATION = "\"'“‘«(["
+_TRAILING_PUNCTUATION = "\"'”’»)]"
+
+
+def _next_starts_sentence(next_token: str, next_open: str) -> bool:
+    """Could the token after a candidate boundary start a sentence? (not lower-case)."""
+    if next_open:
+        return True
+    return bool(next_token) and not next_token[0].islower()
+
+
+def _is_boundary_after_period(word: str, next_token: str, next_open: str) -> bool:
+    """Decide a boundary after a single '.' that ends ``word``."""
+    if not _next_starts_sentence(next_token, next_open):
+        return False
+    bare = word.lstrip(_OPENING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
+    lowered = bare.lower()
+    if lowered in NEVER_FINAL_ABBREVIATIONS:
+        return False
+    if lowered in NUMBER_ABBREVIATIONS:
+        return not next_token[:1].isdigit()
+    ambiguous = (
+        lowered in AMBIGUOUS_ABBREVIATIONS
+        or (len(bare) == 1 and bare.isalpha())  # initials: "Donald J. Trump", "Plan B."
+        or _DOTTED_INITIALISM.fullmatch(bare) is not None  # "U.S.", "D.C.", "J.K."
+    )
+    if ambiguous:
+        return next_open == "" and next_token in SENTENCE_STARTERS
+    return True
+
+
+def _boundary_end(match: re.Match[str], text: str) -> int | None:
+    """Return the offset where the sentence ends at this candidate, or None if no boundary."""
+    if match.group("newline") is not None:
+        return match.start()
+    end = match.end()
+    if end == len(text):
+        return end
+    following = _NEXT_TOKEN.match(text, end)
+    next_open, next_token = following.group("open"), following.group("token")
+    if not next_open and not next_token:  # only a line break follows; the newline splits
+        return end
+    term = match.group("term")
+    word = match.group("word")
+    if "!" in term or "?" in term:
+        # '"We ardently welcome President Putin!" were displayed' is one sentence.
+        return end if _next_starts_sentence(next_token, next_open) else None
+    if len(term) > 1 or term == "…":
+        # Ellipsis. Set off by spaces (" ... ") it marks an omission inside a sentence or
+        # quotation (AP style): never a boundary. Attached ("paused... Then") it ends the
+        # sentence when a capitalised word follows.
+        if not word:
+            return None
+        return end if _next_starts_sentence(next_token, next_open) else None
+    return end if _is_boundary_after_period(word, next_token, next_open) else None
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    segment = text[start:end]
+    stripped_left = segment.lstrip()
+    if not stripped_left:
+        return None
+    new_start = start + len(segment) - len(stripped_left)
+    return new_start, start + len(segment.rstrip())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences; return ``(start, end)`` offsets (end exclusive).
+
+    Spans are stripped of surrounding whitespace and never empty. A line break always ends a
+    sentence (headlines, bullets, paragraphs). Rules for '.', '!', '?', ellipses, closing quotes
+    and abbreviations are documented at the constants above.
+
+    >>> t = 'Mr. Kim met the U.S. envoy. He said "no." It was 3.5 hours.'
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['Mr. Kim met the U.S. envoy.', 'He said "no."', 'It was 3.5 hours.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY_CANDIDATE.finditer(text):
+        end = _boundary_end(match, text)
+        if end is None:
+            continue
+        span = _strip_span(text, start, end)
+        if span is not None:
+            spans.append(span)
+        start = end
+    span = _strip_span(text, start, len(text))
+    if span is not None:
+        spans.append(span)
+    return spans
+
+
+# =============================================================================
+# 3. Voice (heuristic)
+# =============================================================================
+
+# A quotation must hold at least this many words to make a sentence 'quoted': shorter quoted
+# strings are mostly scare quotes or labels ('expressed "concern"', '"strategic partnership"'),
+# while quoted speech fragments in the seeds run to 3+ words. A heuristic choice, not a
+# measured optimum.
+MIN_QUOTE_WORDS = 3
+# Verbs (and "according to") that attribute a sentence to a speaker. Only past tense and
+# third-person forms that are not also common nouns: "states" (United States), "claims",
+# "reports" and "notes" are left out on purpose, as are verbs of action that only sometimes
+# report speech ("pledged support", "vowed", "urged", "asked for").
+REPORTING_VERBS = (
+    "said", "says", "told", "tells", "stated", "added", "adds", "announced", "announces",
+    "wrote", "writes", "according to", "declared", "declares", "noted", "stressed",
+    "stresses", "warned", "warns", "insisted", "insists", "claimed", "asserted", "asserts",
+    "explained", "explains", "remarked", "commented", "replied", "responded", "emphasized",
+    "emphasised", "underlined", "reported", "quoted", "recalled", "acknowledged", "argued",
+    "argues", "confirmed",
+)
+_REPORTING_VERB_PATTERN = re.compile(
+    r"\b(?:" + "|".join(re.escape(verb).replace(r"\ ", r"\s+") for verb in REPORTING_VERBS) + r")\b",
+    re.IGNORECASE,
+)
+_DOUBLE_QUOTE_CHARS = re.compile("[\"“”]")
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each double-quoted stretch, quote marks excluded.
+
+    Curly “ opens and ” closes; a straight " opens when no quotation is open, else closes.
+    A quotation still open at the end of a paragraph (line) runs to that line's end, as in
+    multi-paragraph quotes.
+
+    >>> quotation_spans('He said "we agree" and “so do they”.')
+    [(9, 17), (24, 34)]
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    line_end_positions = [m.start() for m in re.finditer("\n", text)] + [len(text)]
+    line_index = 0
+    for mark in _DOUBLE_QUOTE_CHARS.finditer(text):
+        position = mark.start()
+        while line_end_positions[line_index] < position:
+            if open_at is not None:  # unclosed at paragraph end
+                spans.append((open_at, line_end_positions[line_index]))
+                open_at = None
+            line_index += 1
+        char = mark.group()
+        if open_at is None:
+            if char == "”":  # stray closer with nothing open: ignore
+                continue
+            open_at = position + 1
+        elif char == "“":  # nested/re-opened curly quote: restart from the latest opener
+            open_at = position + 1
+        else:
+            spans.append((open_at, position))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, line_end_positions[line_index]))
+    return spans
+
+
+def sentence_voices(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Label each sentence span 'quoted' or 'author' (a transparent heuristic).
+
+    'quoted' when the sentence overlaps a quotation of >= ``MIN_QUOTE_WORDS`` words (including
+    one opened in an earlier sentence of the same paragraph and still open), or contains a
+    reporting verb from ``REPORTING_VERBS`` (said, told, according to, ...). Otherwise 'author'.
+
+    >>> t = 'The US voiced "concern". "We will act now," Kim said. Putin left.'
+    >>> sentence_voices(t, split_sentences(t))
+    ['author', 'quoted', 'author']
+    """
+    long_quotes = [
+        (start, end) for start, end in quotation_spans(text)
+        if count_words(text[start:end]) >= MIN_QUOTE_WORDS
+    ]
+    voices = []
+    for start, end in spans:
+        in_quote = any(q_start < end and start < q_end for q_start, q_end in long_quotes)
+        attributed = _REPORTING_VERB_PATTERN.search(text, start, end) is not None
+        voices.append("quoted" if in_quote or attributed else "author")
+    return voices
+
+
+# =============================================================================
+# 4. Words
+# =============================================================================
+
+# One token regex for counting and tokenising. A token is, in order of preference:
+# a dotted initialism ("U.S.", "e.g.") or a run of letters/digits in which an apostrophe or a
+# hyphen joins two runs ("Kim's", "comrades-in-arms", "Jong-un") and a '.' or ',' joins two
+# digit runs ("3.5", "1,500"). Underscore, punctuation and emoji are not word characters.
+WORD_TOKEN_PATTERN = re.compile(
+    r"(?:[^\W\d_]\.){2,}"
+    r"|[^\W_]+(?:(?:['’‐\-]|(?<=\d)[.,](?=\d))[^\W_]+)*"
+)
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; curly apostrophes become straight ones so "Kim’s" == "Kim's".
+
+    >>> word_tokens("Kim’s comrades-in-arms met the U.S. envoy at 3.5 p.m. 🇷🇺!")
+    ["kim's", 'comrades-in-arms', 'met', 'the', 'u.s.', 'envoy', 'at', '3.5', 'p.m.']
+    """
+    return [token.lower().replace("’", "'") for token in WORD_TOKEN_PATTERN.findall(text)]
+
+
+def count_words(text: str) -> int:
+    """Number of ``WORD_TOKEN_PATTERN`` tokens in ``text``.
+
+    >>> count_words("Putin's two-day visit, his first in 24 years!")
+    8
+    """
+    return sum(1 for _ in WORD_TOKEN_PATTERN.finditer(text))
+
+
+# =============================================================================
+# 5. Normalisation for matching
+# =============================================================================
+
+# Every mapping is one code point to one code point, so offsets found in the normalised text
+# are valid in the original. Hyphen look-alikes (U+2010/U+2011) become '-' so "Jong‑un" matches
+# an alias written "Jong-un"; dashes (en/em) keep their different meaning and are left alone.
+_MATCHING_TRANSLATION = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ",
+    "\u2010": "-", "\u2011": "-",
+})
+
+
+def normalize_for_matching(text: str) -> str:
+    """Map curly quotes/apostrophes to straight ones and NBSP to space; length is unchanged.
+
+    >>> normalize_for_matching("Kim’s “friendly\\u00a0visit”")
+    'Kim\\'s "friendly visit"'
+    """
+    return text.translate(_MATCHING_TRANSLATION)
