@@ -100,6 +100,14 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "in 000 are indented) and would stop the exact-line rules below from matching.",
     ),
     CleaningRule(
+        "template_byline_block",
+        # A byline is a short name line; 80 characters bounds it so prose is never eaten.
+        re.compile(r"(?m)^author-image\n[^\n]{1,80}\n(?=New Update$)"),
+        "",
+        "In the BNN Breaking template (000) the author's name sits between 'author-image' and "
+        "'New Update'; that byline is not a sentence of the article (the metadata keeps it).",
+    ),
+    CleaningRule(
         "template_furniture_lines",
         re.compile(r"(?m)^(?:author-image|New Update|Dive deeper)$\n?"),
         "",
