@@ -1,0 +1,85 @@
+"""Tone aggregation: hand-computed expectations for the bootstrap, summaries and per-actor tables."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import tone
+
+
+def test_label_from_tone_uses_vader_cutoffs():
+    # +-0.05 are exclusive cut-offs (VADER's authors' convention).
+    assert tone.label_from_tone([0.05, 0.0501, -0.05, -0.0501]).tolist() == [
+        "neutral", "positive", "neutral", "negative"]
+
+
+def test_bootstrap_is_deterministic_and_order_free():
+    values = [0.1, -0.4, 0.3, 0.9, -0.2]
+    assert tone.bootstrap_mean_ci(values) == tone.bootstrap_mean_ci(list(values))
+    low, high = tone.bootstrap_mean_ci(values)
+    assert low < np.mean(values) < high
+
+
+def test_bootstrap_two_values_spans_both_extremes():
+    # Resampled means of [0, 1] take 0, 0.5 or 1 with probability 1/4, 1/2, 1/4: with 2,000
+    # resamples the 2.5% and 97.5% quantiles are 0 and 1.
+    assert tone.bootstrap_mean_ci([0.0, 1.0]) == (0.0, 1.0)
+
+
+def test_bootstrap_needs_two_values():
+    low, high = tone.bootstrap_mean_ci([0.7])
+    assert math.isnan(low) and math.isnan(high)
+
+
+def test_summarize_not_mentioned_is_nan_not_zero():
+    summary = tone.summarize_tone([], [])
+    assert summary["n_sentences"] == 0
+    assert math.isnan(summary["tone_mean"]) and math.isnan(summary["share_pos"])
+
+
+def test_sentence_actor_tone_averages_mentions_within_a_sentence():
+    mentions = pd.DataFrame({
+        "article_id": ["a", "a", "a"], "sentence_index": [0, 0, 1], "actor": ["Russia"] * 3,
+        "voice": ["author"] * 3, "tone": [0.6, 0.2, -0.5],
+        "tone_label": ["positive", "positive", "negative"]})
+    units = tone.sentence_actor_tone(mentions)
+    assert units["tone"].tolist() == pytest.approx([0.4, -0.5])
+    assert units["n_mentions"].tolist() == [2, 1]
+    assert units["tone_label"].tolist() == ["positive", "negative"]
+
+
+def test_article_actor_tone_has_every_pair_and_author_voice():
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"]})
+    mentions = pd.DataFrame({
+        "article_id": ["a", "a", "a"], "sentence_index": [0, 1, 2], "actor": ["Russia"] * 3,
+        "voice": ["author", "quoted", "author"], "tone": [0.5, -0.3, 0.1],
+        "tone_label": ["positive", "negative", "positive"]})
+    table = tone.article_actor_tone(mentions, articles, ["DPRK", "Russia"], "vader_sentence")
+    assert len(table) == 4  # 2 articles x 2 actors, mentioned or not
+    russia_a = table[(table.article_id == "a") & (table.actor == "Russia")].iloc[0]
+    assert russia_a["n_sentences"] == 3
+    assert russia_a["tone_mean"] == pytest.approx(0.1)          # (0.5 - 0.3 + 0.1) / 3
+    assert russia_a["share_pos"] == pytest.approx(2 / 3)
+    assert russia_a["share_neg"] == pytest.approx(1 / 3)
+    assert russia_a["n_sentences_author"] == 2
+    assert russia_a["tone_mean_author"] == pytest.approx(0.3)   # (0.5 + 0.1) / 2
+    dprk_b = table[(table.article_id == "b") & (table.actor == "DPRK")].iloc[0]
+    assert dprk_b["n_sentences"] == 0 and math.isnan(dprk_b["tone_mean"])
+
+
+def test_outlet_pooling_matches_article_level_for_one_article_per_outlet():
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["X"]})
+    mentions = pd.DataFrame({
+        "article_id": ["a", "a"], "sentence_index": [0, 1], "actor": ["US", "US"],
+        "voice": ["author", "author"], "tone": [0.2, 0.4], "tone_label": ["positive", "positive"]})
+    by_article = tone.article_actor_tone(mentions, articles, ["US"], "m")
+    by_outlet = tone.outlet_actor_tone(mentions, articles, ["US"], "m")
+    for column in ("n_sentences", "tone_mean", "ci_low", "ci_high"):
+        assert by_article[column].iat[0] == pytest.approx(by_outlet[column].iat[0])
+    assert by_outlet["n_articles"].iat[0] == 1
+
+
+def test_unknown_method_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown tone method"):
+        tone.get_method("no_such_method")
