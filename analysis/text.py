@@ -405,11 +405,12 @@ def sentence_voices(text: str, spans: list[tuple[int, int]]) -> list[str]:
 # =============================================================================
 
 # One token regex for counting and tokenising. A token is, in order of preference:
-# a dotted initialism ("U.S.", "e.g.") or a run of letters/digits in which an apostrophe or a
-# hyphen joins two runs ("Kim's", "comrades-in-arms", "Jong-un") and a '.' or ',' joins two
-# digit runs ("3.5", "1,500"). Underscore, punctuation and emoji are not word characters.
+# a dotted initialism, possibly hyphenated on ("U.S.", "e.g.", "U.S.-led"), or a run of
+# letters/digits in which an apostrophe or a hyphen joins two runs ("Kim's", "comrades-in-arms",
+# "Jong-un") and a '.' or ',' joins two digit runs ("3.5", "1,500"). Underscore, punctuation
+# and emoji are not word characters.
 WORD_TOKEN_PATTERN = re.compile(
-    r"(?:[^\W\d_]\.){2,}"
+    r"(?:[^\W\d_]\.){2,}(?:[‐\-][^\W_]+)*"
     r"|[^\W_]+(?:(?:['’‐\-]|(?<=\d)[.,](?=\d))[^\W_]+)*"
 )
 
