@@ -32,7 +32,7 @@ def test_broken_corpus_manifest_matches_hand_derived(broken):
 
 
 def test_every_fixture_file_is_accounted_for(broken):
-    assert sorted(broken["article_id"]) == sorted(p.stem for p in BROKEN.iterdir())
+    assert sorted(broken["article_id"]) == sorted(p.stem for p in BROKEN.iterdir() if not p.name.startswith("."))
     assert list(broken.columns) == corpus.ARTICLE_COLUMNS
 
 
@@ -91,6 +91,16 @@ def test_fixture_generator_matches_committed_files():
 def test_decode_bytes(data, text, encoding):
     dec = corpus.decode_bytes(data)
     assert (dec.text, dec.encoding, dec.reason) == (text, encoding, "")
+
+
+def test_control_share_matches_unicode_category():
+    import unicodedata
+
+    allowed = "\t\n\r\f"
+    for cp in range(0x100):
+        ch = chr(cp)
+        expected = unicodedata.category(ch) == "Cc" and ch not in allowed
+        assert (corpus._control_share(ch) == 1.0) == expected, hex(cp)
 
 
 def test_decode_reports_undecodable_offsets():
