@@ -1,0 +1,258 @@
+"""analysis.vader_fast must reproduce vaderSentiment 3.3.2 to 1e-6 on every benchmark sentence."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis import config, vader_fast
+from analysis.vader_fast import FastVader, compound_scores, token_valences
+
+TOLERANCE = 1e-6
+KEYS = ("neg", "neu", "pos", "compound")
+
+ORIGINAL = SentimentIntensityAnalyzer()
+FAST = FastVader()
+
+
+def _newsmtsc_sentences() -> list[str]:
+    root = config.BENCHMARKS_DIR / "newsmtsc"
+    if not root.is_dir():
+        pytest.skip(f"benchmarks not found at {root}")
+    sentences = []
+    for path in sorted(root.rglob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            sentences.extend(json.loads(line)["sentence_normalized"] for line in handle if line.strip())
+    return sentences
+
+
+def _nyt_sentences() -> list[str]:
+    path = config.BENCHMARKS_DIR / "vader_nyt" / "nytEditorialSnippets_GroundTruth.txt"
+    if not path.is_file():
+        pytest.skip(f"benchmark not found at {path}")
+    with path.open(encoding="utf-8") as handle:
+        return [line.rstrip("\n").split("\t", 2)[2] for line in handle if line.strip()]
+
+
+def _mismatches(texts) -> list[tuple[str, dict, dict]]:
+    bad = []
+    for text in texts:
+        expected, got = ORIGINAL.polarity_scores(text), FAST.polarity_scores(text)
+        if set(got) != set(KEYS) or any(abs(expected[k] - got[k]) > TOLERANCE for k in KEYS):
+            bad.append((text, expected, got))
+    return bad
+
+
+def test_equal_on_every_newsmtsc_sentence():
+    sentences = _newsmtsc_sentences()
+    assert len(sentences) == 11334  # 7,758 + 721 + 1,067 + 216 + 505 + 320 + 747 (README counts)
+    assert _mismatches(sentences) == []
+
+
+def test_equal_on_every_nyt_snippet():
+    sentences = _nyt_sentences()
+    assert len(sentences) > 5000
+    assert _mismatches(sentences) == []
+
+
+EDGE_CASES = [
+    "", " ", "   \t\n  ", "\x1c\x1d good \x1e\x1f", "\u00a0nice\u2003day\u3000",
+    # the original's own demo sentences
+    "VADER is smart, handsome, and funny.", "VADER is smart, handsome, and funny!",
+    "VADER is very smart, handsome, and funny.", "VADER is VERY SMART, handsome, and FUNNY.",
+    "VADER is VERY SMART, handsome, and FUNNY!!!",
+    "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+    "VADER is not smart, handsome, nor funny.", "The book was good.",
+    "At least it isn't a horrible book.", "The book was only kind of good.",
+    "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    "Today SUX!", "Today only kinda sux! But I'll get by, lol", "Make sure you :) or :D today!",
+    "Catch utf-8 emoji such as 💘 and 💋 and 😁", "Not bad at all",
+    "Sentiment analysis has never been good.", "Sentiment analysis has never been this good!",
+    "Most automated sentiment analysis tools are shit.", "With VADER, sentiment analysis is the shit!",
+    "Other sentiment analysis tools can be quite bad.", "On the other hand, VADER is quite bad ass",
+    "VADER is such a badass!", "Without a doubt, excellent idea.",
+    "Roger Dodger is one of the most compelling variations on this theme.",
+    "Roger Dodger is at least compelling as a variation on the theme.",
+    "Roger Dodger is one of the least compelling variations on this theme.",
+    "Not such a badass after all.", "Without a doubt, an excellent idea.",
+    # emoji: glued, leading, trailing, after tab, multi-character (never replaced), only emoji
+    "😀x great", "great😀", "😀", "😀😀 😀", "good\t😀", "🇺🇸 flag 👍🏽 thumbs", "❤️ love ©",
+    # ALL CAPS differential, all caps, caps zero-valence ("NO" before lexicon word)
+    "GREAT", "THIS IS GREAT", "this is GREAT", "NO GOOD idea here", "NO good idea",
+    "this is VERY good", "this is VERY bad", "KIND of good", "not VERY good at all",
+    # but: before/after, several buts, equal valences (list.index quirk)
+    "good but bad", "good good but good good", "bad, but good but bad", "but good", "good but",
+    "nice nice nice but", "BUT it is good", "love love hate but love hate",
+    # negation windows
+    "not good", "not very good", "not at all good", "isn't good", "wasn't really very good",
+    "never so good", "never this good", "so good", "this good", "it was so very good",
+    "without doubt good", "without any doubt good", "nothing is good", "no good", "no no good",
+    "no or bad", "no joy or fun", "nope", "no",
+    # least
+    "least good", "the least good", "at least good", "very least good",
+    # kind of / sort of / idioms
+    "kind of good", "kind of", "sort of bad", "just enough good", "kinda good", "the kind of man",
+    "it is the bomb", "kiss of death here", "a beating heart", "the bus stop is nice", "yeah right",
+    "to die for", "this cake is to die for", "cut the mustard", "he is the shit man",
+    # punctuation emphasis
+    "good!!!", "good!!!!!!!", "bad!!", "good??", "good???", "good????", "bad?!?!", "?? !!",
+    "good.", "...", ":-) ;) :(", "d: lol ok xd", ":D :P", "LOL", "'İxgood' İx",
+    # emoticon-length stripping
+    "'ok'", "(good)", "--bad--", "#1 fan", "'''", "a", "I",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_equal_on_edge_cases(text):
+    assert FAST.polarity_scores(text) == ORIGINAL.polarity_scores(text)
+
+
+def test_equal_on_10000_word_text():
+    words = ("The summit was good but the talks were not very productive and KIND of bad !! "
+             "without doubt they said never so great 😀 at least the least happy people "
+             "cheered").split()
+    text = " ".join(words[i % len(words)] for i in range(10_000))
+    assert len(text.split()) >= 10_000
+    expected = ORIGINAL.polarity_scores(text)
+    assert FAST.polarity_scores(text) == expected
+    assert expected["compound"] != 0.0  # a real, nonzero comparison
+
+
+VOCABULARY = [
+    "good", "bad", "great", "GREAT", "Good", "love", "hate", "no", "NO", "not", "never", "so", "this",
+    "without", "doubt", "least", "at", "very", "VERY", "kind", "of", "sort", "just", "enough", "but",
+    "BUT", "the", "shit", "bomb", "bad", "ass", "isn't", "nor", "or", "kinda", "extremely", "barely",
+    "lol", "ok", ":)", ":(", "😀", "💔", "!", "?", "!!", "??", "a", "people", "die", "for", "to",
+    "yeah", "right", "kiss", "death", "beating", "heart", "bus", "stop", "fine,", "(nice)", "—",
+    "happy!", "SAD", "war", "peace", "threat", "friendly",
+]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=14), st.sampled_from([" ", "  ", "\t", "\n"]))
+def test_equal_on_generated_word_sequences(words, separator):
+    text = separator.join(words)
+    assert FAST.polarity_scores(text) == ORIGINAL.polarity_scores(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("abgodnt IU!?.,'😀💘\t:)(-")), max_size=40))
+def test_equal_on_generated_character_soup(text):
+    assert FAST.polarity_scores(text) == ORIGINAL.polarity_scores(text)
+
+
+def test_lexicons_match_the_installed_package():
+    assert vader_fast.LEXICON == ORIGINAL.lexicon
+    assert vader_fast.EMOJI_LEXICON == ORIGINAL.emojis
+
+
+def test_duplicate_lexicon_entries_are_exposed_and_last_wins():
+    duplicates = vader_fast.LEXICON_DUPLICATES
+    assert len(duplicates) == 14
+    assert duplicates["lol"] == (2.9, 1.8)
+    assert duplicates["d:"] == (-2.9, 1.2)
+    for word, values in duplicates.items():
+        assert vader_fast.LEXICON[word] == values[-1] == ORIGINAL.lexicon[word]
+    assert vader_fast.EMOJI_DUPLICATES == {}
+
+
+def test_unreachable_lexicon_keys_really_never_score():
+    keys = vader_fast.UNREACHABLE_LEXICON_KEYS
+    assert {":D", "fed up", "can't stand"} <= keys
+    assert vader_fast.LEXICON[":Þ"] == 1.1  # rated, but looked up as ":þ", which is absent
+    assert FAST.polarity_scores(":Þ")["compound"] == 0.0 == ORIGINAL.polarity_scores(":Þ")["compound"]
+    for phrase in ("fed up", "screwed up", "( '}{' )"):
+        assert FAST.polarity_scores(phrase) == ORIGINAL.polarity_scores(phrase)
+
+
+def test_lowercasing_never_creates_whitespace():
+    # _words() lower-cases the space-joined words in one call; that is exact only if this holds.
+    offenders = [cp for cp in range(sys.maxunicode + 1)
+                 if not chr(cp).isspace() and any(ch.isspace() for ch in chr(cp).lower())]
+    assert offenders == []
+
+
+def test_compound_and_batch_match_polarity_scores():
+    texts = ["good", "bad!!", "", "not bad but great 😀", "Kim and Putin signed a pact."]
+    expected = np.array([ORIGINAL.polarity_scores(t)["compound"] for t in texts])
+    batch = compound_scores(texts)
+    assert batch.dtype == np.float64 and batch.shape == (len(texts),)
+    np.testing.assert_array_equal(batch, expected)
+    assert [FAST.compound(t) for t in texts] == expected.tolist()
+    assert compound_scores([]).shape == (0,)
+
+
+def test_non_str_input_is_rejected():
+    with pytest.raises(TypeError):
+        FAST.polarity_scores(None)
+    with pytest.raises(TypeError):
+        token_valences(b"good")
+
+
+class _RecordingAnalyzer(SentimentIntensityAnalyzer):
+    """The original, recording the per-token sentiments it passes to the 'but' rule."""
+
+    def __init__(self):
+        super().__init__()
+        self.recorded = None
+
+    def _but_check(self, words_and_emoticons, sentiments):
+        self.recorded = [float(s) for s in sentiments]
+        return SentimentIntensityAnalyzer._but_check(words_and_emoticons, sentiments)
+
+
+RECORDER = _RecordingAnalyzer()
+
+
+@pytest.mark.parametrize("text", EDGE_CASES + [
+    "The Kremlin said the visit was a great success, but Washington was not happy."])
+def test_token_valences_equal_original_pre_but_sentiments(text):
+    RECORDER.polarity_scores(text)
+    result = token_valences(text)
+    assert [value for *_, value in result] == RECORDER.recorded
+
+
+def test_token_valences_on_benchmark_sentences():
+    sentences = _newsmtsc_sentences()[:2000]
+    for text in sentences:
+        RECORDER.polarity_scores(text)
+        result = token_valences(text)
+        assert [value for *_, value in result] == RECORDER.recorded, text
+        for token, start, end, _ in result:
+            assert text[start:end] == token, (text, token, start, end)
+
+
+def test_token_valences_offsets_and_meaning():
+    text = "  Putin's visit was NOT good, but Kim was 'very happy'!"
+    result = token_valences(text)
+    assert [token for token, *_ in result] == [
+        "Putin's", "visit", "was", "NOT", "good", "but", "Kim", "was", "very", "happy"]
+    by_token = {token: (start, end, value) for token, start, end, value in result}
+    for token, (start, end, _) in by_token.items():
+        assert text[start:end] == token
+    assert by_token["good"][2] == pytest.approx(1.9 * vader_fast.N_SCALAR)  # 'good' = 1.9, negated
+    assert by_token["happy"][2] == pytest.approx(2.7 + vader_fast.B_INCR)  # boosted by 'very'
+    assert by_token["visit"][2] == 0.0
+
+
+def test_token_valences_map_emoji_descriptions_to_the_emoji():
+    text = "so 😀x ok"
+    result = token_valences(text)
+    emoji_start = text.index("😀")
+    description_tokens = [(t, s, e) for t, s, e, _ in result if s == emoji_start]
+    assert description_tokens, result
+    assert all(text[s:e].startswith("😀") for _, s, e in description_tokens)
+    assert any(value != 0.0 for token, s, e, value in result if s == emoji_start)
+    assert result[-1][0] == "ok" and text[result[-1][1]:result[-1][2]] == "ok"
+
+
+def test_token_valences_sum_gives_compound_without_but_or_punctuation():
+    text = "The talks were very productive and the leaders were not unhappy"
+    total = sum(value for *_, value in token_valences(text))
+    expected = total / math.sqrt(total * total + vader_fast.NORMALIZE_ALPHA)
+    assert round(expected, 4) == ORIGINAL.polarity_scores(text)["compound"] != 0.0
