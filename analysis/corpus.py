@@ -380,12 +380,32 @@ def _iter_csv_records(path: Path) -> Iterator[tuple[int, list[str] | None, dict]
                     raise _err(f"{shown}:{start}", f"{len(values)} fields, header has {len(header)}",
                                "quote fields that contain commas or newlines")
                 yield start, None, dict(zip(header, values))
-        except UnicodeDecodeError as exc:
-            raise _err(f"{shown}:{line}", f"not UTF-8 ({exc.reason} at byte {exc.start} of a read block)",
+        except UnicodeDecodeError:
+            bad_line, offset, byte = _first_bad_utf8(path)
+            raise _err(f"{shown}:{bad_line}", f"not UTF-8 (byte 0x{byte:02X} at file offset {offset})",
                        "re-save the file as UTF-8") from None
         except csv.Error as exc:
             raise _err(f"{shown}:{reader.line_num}", f"malformed CSV ({exc})",
                        "check quoting on that line") from None
+
+
+def _first_bad_utf8(path: Path, chunk_size: int = 1 << 16) -> tuple[int, int, int]:
+    """(line, file offset, byte value) of the first invalid UTF-8 byte, streamed in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line, pending = 0, 1, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(chunk_size):
+            data = pending + chunk
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                # exc.start is relative to the decoder's buffered bytes + this chunk (= data).
+                line += data[:exc.start].count(b"\n")
+                return line, offset - len(pending) + exc.start, data[exc.start]
+            pending = decoder.getstate()[0]
+            line += chunk.count(b"\n") - pending.count(b"\n")
+            offset += len(chunk)
+    return line, offset, 0
 
 
 def _read_metadata(path: Path) -> dict[str, tuple[int, _Meta]]:

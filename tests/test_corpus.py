@@ -214,6 +214,12 @@ def test_unknown_column_lists_expected(tmp_path):
     _raises(p, r"w\.csv:1", "no 'article_id' \\(or 'id'\\) column")
 
 
+def test_non_utf8_csv_names_line(tmp_path):
+    p = tmp_path / "cp.csv"
+    p.write_bytes(b"id,outlet,text\na,O,fine\nb,O,caf\xe9\n")
+    _raises(p, r"cp\.csv:3", "byte 0xE9 at file offset 31", "re-save the file as UTF-8")
+
+
 def test_metadata_row_without_file(tmp_path):
     _write(tmp_path / "a.txt", "Putin met Kim.")
     meta = _write(tmp_path / "meta.csv", "article_id,outlet\na,O\nghost,O\n")
