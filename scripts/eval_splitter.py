@@ -1,0 +1,126 @@
+"""Compare analysis.text.split_sentences with pysbd: boundary agreement and speed.
+
+Usage (from the repo root):
+
+    .venv/bin/python scripts/eval_splitter.py [--persent-docs 300] [--repeats 5]
+
+Prints, for the hand-written gold set, the five cleaned seed articles and the first N PerSenT
+dev documents: exact-match accuracy on the gold set, boundary precision/recall/F1 of our
+splitter taking pysbd as the reference, and documents/s + sentences/s of both splitters on
+one core. A boundary is the offset of the first non-space character of every sentence but
+the first, so trailing-whitespace conventions do not matter.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pysbd
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analysis import config, text  # noqa: E402
+
+PERSENT_DEV_CSV = config.BENCHMARKS_DIR / "persent" / "dev.csv"
+GOLD_YAML = config.REPO_ROOT / "tests" / "fixtures" / "text" / "sentence_gold.yaml"
+# The brief's speed target is stated for 30-sentence news documents.
+REFERENCE_SENTENCES_PER_DOC = 30
+
+
+def ours_spans(document: str) -> list[tuple[int, int]]:
+    return text.split_sentences(document)
+
+
+def pysbd_spans(segmenter: pysbd.Segmenter, document: str) -> list[tuple[int, int]]:
+    spans = []
+    for piece in segmenter.segment(document):
+        stripped = piece.sent.strip()
+        if stripped:
+            start = piece.start + len(piece.sent) - len(piece.sent.lstrip())
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+def boundaries(spans: list[tuple[int, int]]) -> set[int]:
+    return {start for start, _ in spans[1:]}
+
+
+def agreement(documents: list[str], segmenter: pysbd.Segmenter) -> dict[str, float]:
+    """Boundary precision/recall/F1 of our splitter with pysbd as reference, micro-averaged."""
+    true_positive = ours_total = reference_total = 0
+    for document in documents:
+        ours = boundaries(ours_spans(document))
+        reference = boundaries(pysbd_spans(segmenter, document))
+        true_positive += len(ours & reference)
+        ours_total += len(ours)
+        reference_total += len(reference)
+    precision = true_positive / ours_total if ours_total else float("nan")
+    recall = true_positive / reference_total if reference_total else float("nan")
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else float("nan")
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "ours_boundaries": ours_total, "pysbd_boundaries": reference_total}
+
+
+def throughput(split, documents: list[str], repeats: int) -> tuple[float, float]:
+    """Best-of-``repeats`` documents/s and sentences/s of ``split`` over ``documents``."""
+    best = float("inf")
+    n_sentences = 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        n_sentences = sum(len(split(document)) for document in documents)
+        best = min(best, time.perf_counter() - started)
+    return len(documents) / best, n_sentences / best
+
+
+def gold_accuracy(cases: list[dict], split) -> float:
+    correct = sum(
+        [case["text"][a:b] for a, b in split(case["text"])] == case["sentences"] for case in cases
+    )
+    return correct / len(cases)
+
+
+def report_corpus(name: str, documents: list[str], segmenter, repeats: int, pysbd_repeats: int):
+    scores = agreement(documents, segmenter)
+    ours_docs, ours_sents = throughput(ours_spans, documents, repeats)
+    sbd_docs, sbd_sents = throughput(lambda d: pysbd_spans(segmenter, d), documents, pysbd_repeats)
+    mean_sentences = sum(len(ours_spans(d)) for d in documents) / len(documents)
+    print(f"\n== {name}: {len(documents)} documents, {mean_sentences:.1f} sentences/doc (ours)")
+    print(f"boundary agreement vs pysbd: precision {scores['precision']:.3f}  "
+          f"recall {scores['recall']:.3f}  F1 {scores['f1']:.3f}  "
+          f"(ours {scores['ours_boundaries']}, pysbd {scores['pysbd_boundaries']} boundaries)")
+    print(f"ours : {ours_docs:10.1f} docs/s  {ours_sents:10.0f} sentences/s  "
+          f"= {ours_sents / REFERENCE_SENTENCES_PER_DOC:8.1f} {REFERENCE_SENTENCES_PER_DOC}-sentence docs/s")
+    print(f"pysbd: {sbd_docs:10.1f} docs/s  {sbd_sents:10.0f} sentences/s  "
+          f"= {sbd_sents / REFERENCE_SENTENCES_PER_DOC:8.1f} {REFERENCE_SENTENCES_PER_DOC}-sentence docs/s")
+    print(f"speed-up: {ours_docs / sbd_docs:.0f}x")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persent-docs", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=5, help="timing repeats for ours (best of)")
+    parser.add_argument("--pysbd-repeats", type=int, default=1, help="timing repeats for pysbd")
+    args = parser.parse_args(argv)
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+    cases = yaml.safe_load(GOLD_YAML.read_text(encoding="utf-8"))
+    print(f"== gold set ({len(cases)} hand-written cases), exact sentence-list match:")
+    print(f"ours : {gold_accuracy(cases, ours_spans):.3f}")
+    print(f"pysbd: {gold_accuracy(cases, lambda d: pysbd_spans(segmenter, d)):.3f}")
+
+    seeds = [text.clean_text(path.read_text(encoding="utf-8"))
+             for path in sorted(config.RAW_ARTICLES_DIR.glob("*.txt"))]
+    report_corpus("seed articles (cleaned)", seeds, segmenter, args.repeats, args.pysbd_repeats)
+
+    persent = pd.read_csv(PERSENT_DEV_CSV, usecols=["DOCUMENT"], nrows=args.persent_docs)
+    documents = [str(document) for document in persent["DOCUMENT"].dropna()]
+    report_corpus(f"PerSenT dev (first {len(documents)}, raw DOCUMENT)", documents, segmenter,
+                  args.repeats, args.pysbd_repeats)
+
+
+if __name__ == "__main__":
+    main()
