@@ -1,0 +1,79 @@
+"""Find actor mentions in sentences with the actor lexicon (one regex pass per sentence).
+
+>>> import pandas as pd
+>>> from analysis.lexicons import load_actors
+>>> s = pd.DataFrame({"article_id": ["a"], "sentence_index": [0], "voice": ["author"],
+...                   "sentence": ["Russian President Vladimir Putin met Kim in Kim Il Sung Square."]})
+>>> find_mentions(s, load_actors())[["actor", "alias", "start", "end"]].values.tolist()
+[['Russia', 'Russian President Vladimir Putin', 0, 32], ['DPRK', 'Kim', 37, 40]]
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.lexicons import ActorLexicon, normalize_for_matching
+
+__all__ = ["MENTION_COLUMNS", "COUNT_COLUMNS", "find_mentions", "mention_counts"]
+
+MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "alias", "start", "end", "sentence", "voice"]
+COUNT_COLUMNS = ["article_id", "outlet", "actor", "n_mentions", "n_sentences"]
+_SORT_KEYS = ["article_id", "sentence_index", "start", "actor"]
+
+
+def _blank(match) -> str:
+    return " " * (match.end() - match.start())
+
+
+def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon) -> pd.DataFrame:
+    """One row per actor mention: ``sentence[start:end]`` is the matched text, ``alias`` the entry.
+
+    Matching runs on a same-length normalised copy of each sentence (curly apostrophes, NBSP,
+    dashes), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
+    give one mention (longest wins). A joint alias ("Russo-Korean") gives one row per actor.
+    """
+    pattern, entries, excl = actors.pattern, actors.group_entries, actors.exclude_pattern
+    rows = []
+    for art, idx, sent, voice in zip(sentences["article_id"], sentences["sentence_index"],
+                                     sentences["sentence"], sentences["voice"]):
+        if not isinstance(sent, str) or not sent:
+            continue
+        text = normalize_for_matching(sent)
+        if excl is not None:
+            text = excl.sub(_blank, text)
+        for m in pattern.finditer(text):
+            alias = entries[m.lastindex - 1]
+            start, end = m.span()
+            for actor in alias.actors:
+                rows.append((art, idx, actor, alias.text, start, end, sent, voice))
+    return _mention_frame(rows)
+
+
+def _mention_frame(rows: list) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    for col in ("article_id", "actor", "alias", "sentence", "voice"):
+        df[col] = df[col].astype("str")
+    for col in ("sentence_index", "start", "end"):
+        df[col] = df[col].astype("int64")
+    return df.sort_values(_SORT_KEYS, kind="stable").reset_index(drop=True)
+
+
+def mention_counts(mentions: pd.DataFrame, articles: pd.DataFrame,
+                   actors: ActorLexicon | None = None) -> pd.DataFrame:
+    """Every article x actor with ``n_mentions`` and ``n_sentences`` (distinct sentences), zero-filled.
+
+    Actors are those of ``actors`` (all, in lexicon order) if given, else those seen in ``mentions``.
+    ``outlet`` is taken from ``articles`` when it has that column.
+    """
+    names = list(actors.names) if actors is not None else sorted(mentions["actor"].unique())
+    base = articles[["article_id"] + (["outlet"] if "outlet" in articles.columns else [])]
+    grid = base.drop_duplicates("article_id").merge(pd.DataFrame({"actor": names}), how="cross")
+    counts = (mentions.groupby(["article_id", "actor"])
+              .agg(n_mentions=("start", "size"), n_sentences=("sentence_index", "nunique"))
+              .reset_index())
+    out = grid.merge(counts, on=["article_id", "actor"], how="left")
+    out[["n_mentions", "n_sentences"]] = out[["n_mentions", "n_sentences"]].fillna(0).astype("int64")
+    if "outlet" not in out.columns:
+        out.insert(1, "outlet", pd.Series(pd.NA, index=out.index, dtype="str"))
+    order = {n: i for i, n in enumerate(names)}
+    out = out.assign(_o=out["actor"].map(order)).sort_values(["article_id", "_o"], kind="stable")
+    return out.drop(columns="_o")[COUNT_COLUMNS].reset_index(drop=True)

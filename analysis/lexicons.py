@@ -1,0 +1,527 @@
+"""Load and validate the actor and frame lexicons (versioned YAML) into frozen dataclasses.
+
+Dictionaries are data (quanteda-style): ``data/lexicons/actors.yaml`` says which words count as a
+mention of which actor, ``data/lexicons/frames.yaml`` which words signal which frame. Every entry
+carries a rationale, and every validation error names the file and the line.
+
+>>> lex = load_actors()
+>>> lex.core_names
+('Russia', 'DPRK', 'US', 'NATO')
+>>> "isolation" in load_frames().names
+True
+
+Each lexicon carries one compiled regex (``.pattern``) with one capturing group per entry, longest
+entries first, so a matcher makes one pass per sentence and ``match.lastindex`` says which entry
+matched (``.group_entries[lastindex - 1]``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from analysis import config
+
+__all__ = [
+    "Alias", "Actor", "ActorLexicon", "Exclusion", "Frame", "FrameLexicon", "LexiconError", "Term",
+    "entry_regex", "lexicon_table", "load_actors", "load_frames",
+]
+
+ACTOR_GROUPS = ("core", "other")
+STEM_MARK = "*"
+# A space or hyphen inside an entry matches exactly one whitespace character or hyphen in the
+# text: "Kim Jong Un" == "Kim Jong-un", "comrades-in-arms" == "comrades in arms".
+_GAP = r"[\s\-]"
+_SPLIT_GAP = re.compile(r"[\s\-]+")
+# Whole words only; lookarounds instead of \b so entries that end in "." ("U.S.") still work.
+_WORD_BEFORE = r"(?<!\w)"
+_WORD_AFTER = r"(?!\w)"
+
+_ACTORS_TOP_KEYS = {"version", "changelog", "actors", "joint_aliases"}
+_ACTOR_KEYS = {"name", "group", "label", "description", "aliases", "exclude", "case_sensitive"}
+_ACTOR_REQUIRED = ("name", "group", "label", "description", "aliases")
+_ALIAS_KEYS = {"alias", "rationale", "case_sensitive"}
+_EXCLUDE_KEYS = {"phrase", "rationale", "case_sensitive"}
+_JOINT_KEYS = {"alias", "actors", "rationale", "case_sensitive"}
+_FRAMES_TOP_KEYS = {"version", "changelog", "frames"}
+_FRAME_KEYS = {"name", "label", "definition", "terms"}
+_FRAME_REQUIRED = ("name", "label", "definition", "terms")
+_TERM_KEYS = {"term", "rationale", "case_sensitive"}
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message starts with ``<file>:<line>:``."""
+
+    def __init__(self, path: Path | str, line: int, message: str):
+        self.path, self.line = Path(path), line
+        super().__init__(f"{path}:{line}: {message}")
+
+
+# --- dataclasses ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Alias:
+    """One surface form of an actor; ``actors`` has several names only for joint aliases."""
+    text: str
+    actors: tuple[str, ...]
+    rationale: str
+    case_sensitive: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A phrase blanked out before matching (a place name containing an alias)."""
+    text: str
+    actor: str
+    rationale: str
+    case_sensitive: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    group: str
+    label: str
+    description: str
+    aliases: tuple[Alias, ...]
+    exclude: tuple[Exclusion, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Term:
+    """A frame term: a word, a stem ending in ``*``, or a phrase."""
+    text: str
+    frame: str
+    rationale: str
+    case_sensitive: bool = False
+    line: int = 0
+
+    @property
+    def is_stem(self) -> bool:
+        return self.text.endswith(STEM_MARK)
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    label: str
+    definition: str
+    terms: tuple[Term, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ActorLexicon:
+    """All actors of one file, plus cross-actor ``joint_aliases`` and compiled patterns."""
+    actors: tuple[Actor, ...]
+    version: str
+    path: Path
+    joint_aliases: tuple[Alias, ...] = ()
+    pattern: re.Pattern = field(init=False, repr=False, compare=False)
+    group_entries: tuple[Alias, ...] = field(init=False, repr=False, compare=False)
+    exclude_pattern: re.Pattern | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        aliases = [a for actor in self.actors for a in actor.aliases] + list(self.joint_aliases)
+        pattern, entries = _compile(aliases, stems=False)
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "group_entries", entries)
+        excl = [e for actor in self.actors for e in actor.exclude]
+        object.__setattr__(self, "exclude_pattern", _compile(excl, stems=False)[0] if excl else None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.actors)
+
+    @property
+    def core_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.actors if a.group == "core")
+
+    def actor(self, name: str) -> Actor:
+        """The actor called ``name`` (KeyError if absent)."""
+        for a in self.actors:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class FrameLexicon:
+    frames: tuple[Frame, ...]
+    version: str
+    path: Path
+    pattern: re.Pattern = field(init=False, repr=False, compare=False)
+    group_entries: tuple[Term, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pattern, entries = _compile([t for f in self.frames for t in f.terms], stems=True)
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "group_entries", entries)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.frames)
+
+
+# --- regex building -----------------------------------------------------------------------------
+
+def entry_regex(text: str, stems: bool = False) -> str:
+    """Regex source for one entry (no word boundaries, no case flag).
+
+    >>> entry_regex("Kim Jong-Un")
+    'Kim[\\\\s\\\\-]Jong[\\\\s\\\\-]Un'
+    >>> bool(re.fullmatch(entry_regex("isolat*", stems=True), "isolation"))
+    True
+    """
+    parts = []
+    for token in _SPLIT_GAP.split(_normalize(text).strip()):
+        if stems and token.endswith(STEM_MARK):
+            parts.append(re.escape(token[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(token))
+    return _GAP.join(parts)
+
+
+def _compile(entries, stems: bool) -> tuple[re.Pattern, tuple]:
+    # Longest first: Python's alternation takes the first alternative that matches at a position,
+    # so ordering by length makes the longest entry win ("Russian President Vladimir Putin" over
+    # "Russian"). Ties sorted by text for determinism.
+    ordered = tuple(sorted(entries, key=lambda e: (-len(e.text), e.text)))
+    alts = []
+    for e in ordered:
+        body = entry_regex(e.text, stems=stems)
+        alts.append(f"({body})" if e.case_sensitive else f"((?i:{body}))")
+    source = _WORD_BEFORE + "(?:" + "|".join(alts) + ")" + _WORD_AFTER
+    return re.compile(source), ordered
+
+
+def _normalize(text: str) -> str:
+    return _normalize_impl(text)
+
+
+# Same-length replacements: each maps one character to one character, so offsets survive.
+_FALLBACK_MAP = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u201b": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+})
+
+
+def _normalize_fallback(text: str) -> str:
+    return text.translate(_FALLBACK_MAP)
+
+
+try:
+    from analysis.text import normalize_for_matching as _normalize_impl
+except ImportError:  # analysis/text.py absent (stand-alone use): same-length private equivalent
+    _normalize_impl = _normalize_fallback
+
+
+def normalize_for_matching(text: str) -> str:
+    """Same-length copy with curly quotes, NBSP and dashes made plain (used by the matchers).
+
+    >>> normalize_for_matching("Kim Jong Un\u2019s")
+    "Kim Jong Un's"
+    """
+    out = _normalize(text)
+    if len(out) != len(text):
+        raise ValueError("normalize_for_matching must keep the text's length (offsets depend on it)")
+    return out
+
+
+def _key(text: str, case_sensitive: bool) -> str:
+    """Canonical form used to detect duplicates: gaps collapsed, case folded unless sensitive."""
+    k = _SPLIT_GAP.sub(" ", _normalize(text).strip())
+    return k if case_sensitive else k.casefold()
+
+
+# --- YAML with line numbers ---------------------------------------------------------------------
+
+class _LineDict(dict):
+    """A YAML mapping that remembers its own line and each key's line (1-based)."""
+    line: int = 0
+    key_lines: dict
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise LexiconError(loader.name, line, f"duplicate key {key!r} (first at line {seen[key]})")
+        seen[key] = line
+    out = _LineDict(loader.construct_mapping(node, deep=True))
+    out.line = node.start_mark.line + 1
+    out.key_lines = seen
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path) -> Any:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LexiconError(path, 0, f"cannot read lexicon: {exc}") from exc
+    loader = _LineLoader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LexiconError(path, line, f"malformed YAML: {problem}") from exc
+    finally:
+        loader.dispose()
+
+
+def _line(node: Any, key: str | None = None) -> int:
+    if isinstance(node, _LineDict):
+        return node.key_lines.get(key, node.line) if key else node.line
+    return 0
+
+
+def _check_keys(path: Path, node: Any, allowed: set, required: tuple, what: str) -> None:
+    if not isinstance(node, dict):
+        raise LexiconError(path, _line(node), f"each {what} must be a mapping, got {type(node).__name__}")
+    for key in node:
+        if key not in allowed:
+            raise LexiconError(path, _line(node, key),
+                               f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+    for key in required:
+        if key not in node:
+            raise LexiconError(path, _line(node), f"{what} is missing required key {key!r}")
+
+
+def _text(path: Path, node: dict, key: str, what: str, required: bool = True) -> str:
+    value = node.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise LexiconError(path, _line(node, key),
+                           f"{what} {key!r} must be a non-empty string (quote it in YAML), got {value!r}")
+    return value.strip()
+
+
+def _flag(path: Path, node: dict, key: str, default: bool) -> bool:
+    value = node.get(key, default)
+    if not isinstance(value, bool):
+        raise LexiconError(path, _line(node, key), f"{key!r} must be true or false, got {value!r}")
+    return value
+
+
+def _top(path: Path, data: Any, allowed: set, list_key: str) -> tuple[str, list]:
+    if data is None:
+        raise LexiconError(path, 1, "empty lexicon file")
+    _check_keys(path, data, allowed, ("version", list_key), "lexicon file")
+    version = data["version"]
+    if not isinstance(version, str) or not version.strip():
+        raise LexiconError(path, _line(data, "version"),
+                           f"version must be a quoted string like \"1.0.0\", got {version!r}")
+    items = data[list_key]
+    if not isinstance(items, list) or not items:
+        raise LexiconError(path, _line(data, list_key), f"empty lexicon: {list_key!r} must be a non-empty list")
+    return version.strip(), items
+
+
+# --- actors -------------------------------------------------------------------------------------
+
+def load_actors(path: Path | str = config.ACTORS_YAML) -> ActorLexicon:
+    """Load and validate an actor lexicon; raises LexiconError naming file and line."""
+    path = Path(path)
+    data = _read_yaml(path)
+    version, items = _top(path, data, _ACTORS_TOP_KEYS, "actors")
+    actors: list[Actor] = []
+    names: dict[str, int] = {}
+    # casefolded key -> [(owner, line, case_sensitive, exact key)] of every alias/exclusion so far
+    claimed: dict[str, list[tuple[str, int, bool, str]]] = {}
+
+    def claim(alias: Alias | Exclusion, owner: str) -> None:
+        # A case-insensitive entry clashes with any spelling; two case-sensitive ones only if equal.
+        fold, exact = _key(alias.text, False), _key(alias.text, True)
+        for other_owner, other_line, other_cs, other_exact in claimed.get(fold, []):
+            if alias.case_sensitive and other_cs and exact != other_exact:
+                continue
+            if other_owner == owner:
+                raise LexiconError(path, alias.line, f"alias {alias.text!r} appears twice in actor "
+                                                     f"{owner!r} (first at line {other_line})")
+            raise LexiconError(path, alias.line, f"alias {alias.text!r} of {owner!r} conflicts with "
+                                                 f"the same alias of {other_owner!r} (line {other_line})")
+        claimed.setdefault(fold, []).append((owner, alias.line, alias.case_sensitive, exact))
+
+    for node in items:
+        _check_keys(path, node, _ACTOR_KEYS, _ACTOR_REQUIRED, "actor")
+        name = _text(path, node, "name", "actor")
+        if name in names:
+            raise LexiconError(path, _line(node, "name"),
+                               f"duplicate actor name {name!r} (first at line {names[name]})")
+        names[name] = _line(node, "name")
+        group = _text(path, node, "group", f"actor {name!r}")
+        if group not in ACTOR_GROUPS:
+            raise LexiconError(path, _line(node, "group"),
+                               f"actor {name!r}: group must be one of {ACTOR_GROUPS}, got {group!r}")
+        default_cs = _flag(path, node, "case_sensitive", False)
+        raw_aliases = node["aliases"]
+        if not isinstance(raw_aliases, list) or not raw_aliases:
+            raise LexiconError(path, _line(node, "aliases"), f"actor {name!r} has no aliases")
+        aliases = []
+        for a in raw_aliases:
+            _check_keys(path, a, _ALIAS_KEYS, ("alias", "rationale"), f"alias of {name!r}")
+            alias = Alias(_text(path, a, "alias", f"alias of {name!r}"), (name,),
+                          _text(path, a, "rationale", f"alias of {name!r}"),
+                          _flag(path, a, "case_sensitive", default_cs), _line(a))
+            claim(alias, name)
+            aliases.append(alias)
+        exclusions = []
+        raw_excl = node.get("exclude", []) or []
+        if not isinstance(raw_excl, list):
+            raise LexiconError(path, _line(node, "exclude"), f"actor {name!r}: exclude must be a list")
+        for e in raw_excl:
+            _check_keys(path, e, _EXCLUDE_KEYS, ("phrase", "rationale"), f"exclude of {name!r}")
+            excl = Exclusion(_text(path, e, "phrase", f"exclude of {name!r}"), name,
+                             _text(path, e, "rationale", f"exclude of {name!r}"),
+                             _flag(path, e, "case_sensitive", False), _line(e))
+            claim(excl, name)
+            exclusions.append(excl)
+        actors.append(Actor(name, group, _text(path, node, "label", f"actor {name!r}"),
+                            _text(path, node, "description", f"actor {name!r}"),
+                            tuple(aliases), tuple(exclusions), _line(node)))
+
+    joints = []
+    raw_joint = data.get("joint_aliases", []) or []
+    if not isinstance(raw_joint, list):
+        raise LexiconError(path, _line(data, "joint_aliases"), "joint_aliases must be a list")
+    for j in raw_joint:
+        _check_keys(path, j, _JOINT_KEYS, ("alias", "actors", "rationale"), "joint alias")
+        owners = j["actors"]
+        if (not isinstance(owners, list) or len(owners) < 2 or len(set(owners)) != len(owners)
+                or any(o not in names for o in owners)):
+            raise LexiconError(path, _line(j, "actors"),
+                               f"joint alias actors must be two or more distinct known actors, got {owners!r}")
+        alias = Alias(_text(path, j, "alias", "joint alias"), tuple(owners),
+                      _text(path, j, "rationale", "joint alias"),
+                      _flag(path, j, "case_sensitive", False), _line(j))
+        claim(alias, "+".join(owners))
+        joints.append(alias)
+    return ActorLexicon(tuple(actors), version, path, tuple(joints))
+
+
+# --- frames -------------------------------------------------------------------------------------
+
+def load_frames(path: Path | str = config.FRAMES_YAML) -> FrameLexicon:
+    """Load and validate a frame lexicon; raises LexiconError naming file and line."""
+    path = Path(path)
+    data = _read_yaml(path)
+    version, items = _top(path, data, _FRAMES_TOP_KEYS, "frames")
+    frames: list[Frame] = []
+    names: dict[str, int] = {}
+    all_terms: list[Term] = []
+    for node in items:
+        _check_keys(path, node, _FRAME_KEYS, _FRAME_REQUIRED, "frame")
+        name = _text(path, node, "name", "frame")
+        if name in names:
+            raise LexiconError(path, _line(node, "name"),
+                               f"duplicate frame name {name!r} (first at line {names[name]})")
+        names[name] = _line(node, "name")
+        raw_terms = node["terms"]
+        if not isinstance(raw_terms, list) or not raw_terms:
+            raise LexiconError(path, _line(node, "terms"), f"frame {name!r} has no terms")
+        terms = []
+        for t in raw_terms:
+            _check_keys(path, t, _TERM_KEYS, ("term", "rationale"), f"term of {name!r}")
+            term = Term(_text(path, t, "term", f"term of {name!r}"), name,
+                        _text(path, t, "rationale", f"term of {name!r}"),
+                        _flag(path, t, "case_sensitive", False), _line(t))
+            _check_term_syntax(path, term)
+            for other in all_terms:
+                _check_term_pair(path, other, term)
+            terms.append(term)
+            all_terms.append(term)
+        frames.append(Frame(name, _text(path, node, "label", f"frame {name!r}"),
+                            _text(path, node, "definition", f"frame {name!r}"), tuple(terms), _line(node)))
+    return FrameLexicon(tuple(frames), version, path)
+
+
+def _check_term_syntax(path: Path, term: Term) -> None:
+    for token in _SPLIT_GAP.split(term.text):
+        if STEM_MARK in token[:-1] or token == STEM_MARK:
+            raise LexiconError(path, term.line,
+                               f"term {term.text!r}: '*' is only allowed at the end of a word")
+
+
+def _literal(term: Term) -> str:
+    return _SPLIT_GAP.sub(" ", term.text.replace(STEM_MARK, ""))
+
+
+def _covers(a: Term, b: Term) -> bool:
+    """True if term ``a`` matches the whole text of term ``b`` (b's stems read literally)."""
+    flags = 0 if a.case_sensitive else re.IGNORECASE
+    return re.fullmatch(entry_regex(a.text, stems=True), _literal(b), flags) is not None
+
+
+def _check_term_pair(path: Path, earlier: Term, term: Term) -> None:
+    if not (_covers(earlier, term) or _covers(term, earlier)):
+        return
+    if earlier.frame == term.frame:
+        if _key(earlier.text, earlier.case_sensitive and term.case_sensitive) == \
+                _key(term.text, earlier.case_sensitive and term.case_sensitive):
+            raise LexiconError(path, term.line, f"term {term.text!r} appears twice in frame "
+                                                f"{term.frame!r} (first at line {earlier.line})")
+        return  # a stem and a word it covers in the same frame: harmless, longest match wins
+    raise LexiconError(path, term.line,
+                       f"term {term.text!r} of frame {term.frame!r} conflicts with term "
+                       f"{earlier.text!r} of frame {earlier.frame!r} (line {earlier.line})")
+
+
+# --- methods table ------------------------------------------------------------------------------
+
+LEXICON_TABLE_COLUMNS = ["lexicon", "version", "category", "group", "entry_type", "entry",
+                         "case_sensitive", "rationale", "line"]
+
+
+def lexicon_table(lexicon: ActorLexicon | FrameLexicon) -> pd.DataFrame:
+    """Every entry of a lexicon with its rationale, sorted (for the report's methods section).
+
+    >>> t = lexicon_table(load_actors())
+    >>> t.loc[t.entry == "Kim Il Sung Square", "entry_type"].item()
+    'exclude'
+    """
+    rows = []
+    if isinstance(lexicon, ActorLexicon):
+        kind = "actors"
+        for actor in lexicon.actors:
+            for a in actor.aliases:
+                rows.append((actor.name, actor.group, "alias", a.text, a.case_sensitive, a.rationale, a.line))
+            for e in actor.exclude:
+                rows.append((actor.name, actor.group, "exclude", e.text, e.case_sensitive, e.rationale, e.line))
+        for j in lexicon.joint_aliases:
+            rows.append(("+".join(j.actors), "joint", "joint_alias", j.text, j.case_sensitive,
+                         j.rationale, j.line))
+    else:
+        kind = "frames"
+        for frame in lexicon.frames:
+            for t in frame.terms:
+                rows.append((frame.name, "", "stem" if t.is_stem else "term", t.text,
+                             t.case_sensitive, t.rationale, t.line))
+    df = pd.DataFrame(rows, columns=LEXICON_TABLE_COLUMNS[2:])
+    df.insert(0, "version", lexicon.version)
+    df.insert(0, "lexicon", kind)
+    df["line"] = df["line"].astype("int64")
+    df["case_sensitive"] = df["case_sensitive"].astype(bool)
+    return df.sort_values(["category", "entry_type", "entry"], kind="stable").reset_index(drop=True)
