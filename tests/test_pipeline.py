@@ -1,0 +1,123 @@
+"""End-to-end: a three-sentence article whose per-actor tone is computed by hand, and the CLI run."""
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import config, corpus, pipeline
+
+# Lexicon valences from vaderSentiment 3.3.2's vader_lexicon.txt: good 1.9, bad -2.5, great 3.1.
+# With no modifiers, compound = v / sqrt(v^2 + 15) (VADER's normalisation, alpha = 15):
+GOOD = 1.9 / math.sqrt(1.9 ** 2 + 15)    # 0.4404
+BAD = -2.5 / math.sqrt(2.5 ** 2 + 15)    # -0.5423
+GREAT = 3.1 / math.sqrt(3.1 ** 2 + 15)   # 0.6249
+THREE_SENTENCES = "Russia is good. Russia is bad. The US is great.\n"
+
+
+def write_corpus(folder, articles):
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for article_id, outlet, body in articles:
+        (folder / f"{article_id}.txt").write_text(body, encoding="utf-8")
+        rows.append({"article_id": article_id, "outlet": outlet, "outlet_label": outlet,
+                     "outlet_confidence": "confirmed", "published": "2024-06-19", "title": ""})
+    pd.DataFrame(rows).to_csv(folder / "articles.csv", index=False)
+    return folder
+
+
+@pytest.fixture
+def tiny_tables(tmp_path):
+    folder = write_corpus(tmp_path / "corpus", [
+        ("a1", "Outlet A", THREE_SENTENCES),
+        ("a2", "Outlet B", "NATO met in Brussels. It was a meeting.\n")])
+    articles = corpus.load_corpus(folder)
+    return pipeline.build_tables(articles, method="vader_sentence", progress=False)
+
+
+def test_three_sentence_article_tone_by_hand(tiny_tables):
+    tone = tiny_tables["article_actor_tone"].set_index(["article_id", "actor"])
+    russia = tone.loc[("a1", "Russia")]
+    assert russia["n_sentences"] == 2
+    assert russia["tone_mean"] == pytest.approx((GOOD + BAD) / 2, abs=1e-4)
+    assert russia["share_pos"] == pytest.approx(0.5) and russia["share_neg"] == pytest.approx(0.5)
+    us = tone.loc[("a1", "US")]
+    assert us["n_sentences"] == 1
+    assert us["tone_mean"] == pytest.approx(GREAT, abs=1e-4)
+    assert math.isnan(us["ci_low"])           # one sentence: no interval, never a bare claim
+    for actor in ("DPRK", "NATO"):            # not mentioned: NaN, not 0 (which would read neutral)
+        assert tone.loc[("a1", actor), "n_sentences"] == 0
+        assert math.isnan(tone.loc[("a1", actor), "tone_mean"])
+
+
+def test_every_article_actor_pair_and_frame_pair_present(tiny_tables):
+    n_actors = tiny_tables["article_actor_tone"]["actor"].nunique()
+    assert len(tiny_tables["article_actor_tone"]) == 2 * n_actors
+    n_frames = tiny_tables["frame_rates"]["frame"].nunique()
+    assert len(tiny_tables["frame_rates"]) == 2 * n_frames
+
+
+def test_sentences_and_article_tone(tiny_tables):
+    sentences = tiny_tables["sentences"]
+    assert sentences[sentences.article_id == "a1"]["sentence"].tolist() == [
+        "Russia is good.", "Russia is bad.", "The US is great."]
+    article = tiny_tables["articles"].set_index("article_id").loc["a1"]
+    assert article["n_sentences"] == 3
+    assert article["sentence_tone_mean"] == pytest.approx((GOOD + BAD + GREAT) / 3, abs=1e-4)
+
+
+def test_mentions_trace_to_sentences(tiny_tables):
+    for row in tiny_tables["mentions"].itertuples():
+        assert row.sentence[row.start:row.end].lower() in {"russia", "us", "nato"}
+
+
+def test_manifest_accounts_for_every_article(tmp_path):
+    folder = write_corpus(tmp_path / "corpus", [
+        ("ok", "X", THREE_SENTENCES), ("empty", "Y", "   \n")])
+    tables = pipeline.build_tables(corpus.load_corpus(folder), method="vader_sentence", progress=False)
+    manifest = tables["manifest"].set_index("article_id")
+    assert manifest.loc["ok", "status"] == "scored" and manifest.loc["ok", "n_sentences"] == 3
+    assert manifest.loc["empty", "status"] == "skipped" and manifest.loc["empty", "reason"]
+
+
+@pytest.mark.slow
+def test_cli_run_end_to_end_is_byte_identical(tmp_path):
+    """``python -m analysis run`` on a tiny corpus: tables, notebooks, figures, report; twice, same bytes."""
+    folder = write_corpus(tmp_path / "corpus", [
+        ("a1", "Outlet A", THREE_SENTENCES + "Kim Jong Un welcomed Putin in Pyongyang.\n"),
+        ("a2", "Outlet B", "NATO warned about the alliance. The US criticised Russia.\n")])
+
+    def run(out):
+        return subprocess.run([sys.executable, "-m", "analysis", "run", "--corpus", str(folder), "--out", str(out),
+                               "--tone-method", "vader_sentence", "--quiet"],
+                              capture_output=True, text=True, cwd=config.REPO_ROOT, timeout=900)
+
+    first = run(tmp_path / "out1")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "2 in = 2 scored + 0 skipped" in first.stderr
+    second = run(tmp_path / "out2")
+    assert second.returncode == 0, second.stderr[-3000:]
+    for sub in ("processed", "figures"):
+        files1 = sorted(p.relative_to(tmp_path / "out1") for p in (tmp_path / "out1" / sub).rglob("*") if p.is_file())
+        files2 = sorted(p.relative_to(tmp_path / "out2") for p in (tmp_path / "out2" / sub).rglob("*") if p.is_file())
+        assert files1 == files2 and files1
+        for rel in files1:
+            data1 = (tmp_path / "out1" / rel).read_bytes()
+            data2 = (tmp_path / "out2" / rel).read_bytes().replace(b"out2", b"out1")
+            assert data1 == data2, rel
+    assert (tmp_path / "out1" / "figures" / "report.html").is_file()
+    assert list((tmp_path / "out1" / "figures").glob("*.svg"))
+
+
+def test_cli_reports_corpus_errors_without_writing(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Russia is good.\n", encoding="utf-8")
+    pd.DataFrame([{"article_id": "b", "outlet": "X"}]).to_csv(folder / "articles.csv", index=False)
+    result = subprocess.run([sys.executable, "-m", "analysis", "run", "--corpus", str(folder),
+                             "--out", str(tmp_path / "out"), "--quiet"],
+                            capture_output=True, text=True, cwd=config.REPO_ROOT, timeout=300)
+    assert result.returncode == 2
+    assert "articles.csv" in result.stderr
+    assert not (tmp_path / "out").exists()
