@@ -1,4 +1,4 @@
-"""Tests for analysis.text: cleaning, sentence splitting, voice, words, normalisation."""
+"""Tests for analysis.text: cleaning, sentence splitting, voice, words, matching normalisation."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,19 +8,267 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import doctest
+
 from analysis import config, text
 
-GOLD_BOUNDARIES = Path(__file__).parent / "fixtures" / "text" / "sentence_boundaries.yaml"
-SEED_PATHS = sorted(config.RAW_ARTICLES_DIR.glob("*.txt"))
+GOLD_PATH = Path(__file__).parent / "fixtures" / "text" / "sentence_gold.yaml"
+GOLD_CASES = yaml.safe_load(GOLD_PATH.read_text(encoding="utf-8"))
 
 
 def _seed(prefix: str) -> str:
-    (path,) = [p for p in SEED_PATHS if p.name.startswith(prefix)]
+    (path,) = sorted(config.RAW_ARTICLES_DIR.glob(f"{prefix}_*.txt"))
     return path.read_text(encoding="utf-8")
 
 
 def _sentences(value: str) -> list[str]:
-    return [value[a:b] for a, b in text.split_sentences(value)]
+    return [value[start:end] for start, end in text.split_sentences(value)]
+
+
+def test_module_docstring_examples_run():
+    assert doctest.testmod(text).failed == 0
+
+
+# --- sentence splitting --------------------------------------------------------------------
+
+
+def test_gold_set_is_large_enough():
+    assert len(GOLD_CASES) >= 40
+
+
+@pytest.mark.parametrize("case", GOLD_CASES, ids=[case["why"] for case in GOLD_CASES])
+def test_split_sentences_gold(case):
+    assert _sentences(case["text"]) == case["sentences"]
+
+
+def test_split_sentences_offsets_point_into_text():
+    value = "  Mr. Kim waited.\n\nPutin arrived. "
+    # "  " = 2 chars, "Mr. Kim waited." = 15 chars -> (2, 17); then "\n\n" -> 19, "Putin arrived." 14.
+    assert text.split_sentences(value) == [(2, 17), (19, 33)]
+
+
+def test_split_sentences_empty_and_blank():
+    assert text.split_sentences("") == []
+    assert text.split_sentences(" \n\n \t") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("aZ U.S!?\"”“ \n…3Mr"), max_size=80))
+def test_split_sentences_spans_are_stripped_ordered_and_cover_all_content(value):
+    spans = text.split_sentences(value)
+    covered = set()
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(value)
+        piece = value[start:end]
+        assert piece == piece.strip() and piece
+        covered.update(range(start, end))
+        previous_end = end
+    # Every non-whitespace character belongs to exactly one sentence.
+    assert all(i in covered for i, char in enumerate(value) if not char.isspace())
+
+
+def test_split_sentences_on_seed_002():
+    cleaned = text.clean_text(_seed("002"))
+    sentences = _sentences(cleaned)
+    # The banner slogan ends in '!"' but "were" is lower-case: one sentence.
+    assert any(s.startswith("Prior to Putin") and s.endswith("Russian state media.") for s in sentences)
+    # Peskov's quote uses " ... " for an omission: one sentence.
+    assert sentences[-1].startswith('"First of all') and sentences[-1].endswith("Peskov announced.")
+    # The headline has no full stop but is its own sentence.
+    assert sentences[0] == "Putin's historic state visit to DPRK kicks off"
+
+
+# --- cleaning ------------------------------------------------------------------------------
+
+
+def test_clean_text_seed_000_drops_furniture_duplicate_caption_and_bullets():
+    raw = _seed("000")
+    caption = ("Kim Jong Un greets Russian President Vladimir Putin at Pyongyang airport as he "
+               "arrives in North Korea on his first visit in 24 years.")
+    assert raw.count(caption) == 2  # the raw file really has it twice
+    cleaned = text.clean_text(raw)
+    assert cleaned.count(caption) == 1
+    lines = cleaned.split("\n")
+    assert "author-image" not in lines and "New Update" not in lines
+    assert "•" not in cleaned
+    assert "Key Takeaways\n\nPutin's visit to North Korea is his first in 24 years," in cleaned
+    assert "\u00a0" not in cleaned
+    assert "Kim’s residence" in cleaned  # curly apostrophes are kept
+
+
+def test_clean_text_seed_002_drops_tweet_and_link_furniture():
+    cleaned = text.clean_text(_seed("002"))
+    assert "pic.twitter.com" not in cleaned
+    assert "Dive deeper" not in cleaned
+    assert "Read next" not in cleaned
+    assert "@mfa_russia" not in cleaned
+    # The tweet's own text stays (it is Putin's statement), without the trailing link.
+    assert "mechanisms not controlled by the West.\n" in cleaned
+    assert '"We ardently welcome President Putin!"' in cleaned
+
+
+def test_clean_text_keeps_curly_quotes_seed_001():
+    cleaned = text.clean_text(_seed("001"))
+    assert "“friendly state visit,”" in cleaned
+
+
+def test_clean_text_seed_004_drops_leading_space():
+    assert text.clean_text(_seed("004")).startswith("PYONGYANG, NORTH KOREA - On June 19")
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_clean_text_is_idempotent_on_seeds(prefix):
+    once = text.clean_text(_seed(prefix))
+    assert text.clean_text(once) == once
+
+
+def test_clean_text_normalises_invisible_characters_and_line_endings():
+    raw = "\ufeffKim\u200b met\u00a0Putin.\r\nThen\u2009left.\rEnd."
+    assert text.clean_text(raw) == "Kim met Putin.\nThen left.\nEnd."
+
+
+def test_clean_text_bullets_need_a_space_and_line_start():
+    raw = "- first point\n* second point\n-5 degrees\na - b"
+    assert text.clean_text(raw) == "first point\nsecond point\n-5 degrees\na - b"
+
+
+def test_clean_text_removes_triple_repeat_but_not_non_adjacent_repeat():
+    assert text.clean_text("A cap.\n\nA cap.\n\nA cap.\n\nBody.") == "A cap.\n\nBody."
+    assert text.clean_text("Same.\nOther.\nSame.") == "Same.\nOther.\nSame."
+
+
+def test_clean_text_furniture_must_be_the_whole_line():
+    # "Dive deeper" inside prose is content, not a template label.
+    raw = "Analysts dive deeper into ties.\nDive deeper\nNew Update on talks."
+    assert text.clean_text(raw) == "Analysts dive deeper into ties.\nNew Update on talks."
+
+
+def test_cleaning_rules_are_named_and_documented():
+    names = [rule.name for rule in text.CLEANING_RULES]
+    assert len(names) == len(set(names))
+    assert all(rule.rationale for rule in text.CLEANING_RULES)
+    assert {"template_furniture_lines", "tweet_attribution_lines", "tweet_picture_links",
+            "repeated_paragraph", "leading_bullets", "read_next_lines"} <= set(names)
+
+
+def test_clean_text_rejects_non_string():
+    with pytest.raises(TypeError, match="clean_text expects str"):
+        text.clean_text(b"bytes")
+
+
+# --- voice ---------------------------------------------------------------------------------
+
+
+def _voices(value: str) -> list[str]:
+    return text.sentence_voices(value, text.split_sentences(value))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # one-word scare quote, no reporting verb
+        ('The United States expressed "concern" regarding the visit.', ["author"]),
+        # two quoted words < MIN_QUOTE_WORDS (3), no reporting verb
+        ('They signed a "strategic partnership" treaty.', ["author"]),
+        # exactly three quoted words reaches the minimum
+        ('It was called a "friendly state visit" by aides.', ["quoted"]),
+        # long quotation without a reporting verb
+        ('Putin praised DPRK for "defending their interests very effectively."', ["quoted"]),
+        # curly quotes; "comrades-in-arms" is one word, so 4 words
+        ("Kim hailed the “unbreakable relationship of comrades-in-arms” with Russia.", ["quoted"]),
+        # attribution without quotation marks
+        ("Putin arrived on Tuesday, according to Sputnik.", ["quoted"]),
+        ("Officials said the talks went well.", ["quoted"]),
+        # "States" in "United States" is not a reporting verb
+        ("The United States imposed new sanctions.", ["author"]),
+        # a quote opened in the first sentence is still open in the second
+        ('"We are ready. We will work together," Peskov announced. The talks ended.',
+         ["quoted", "quoted", "author"]),
+        # an unclosed quote does not leak into the next paragraph
+        ('"We are ready to work with them\nThe visit ended on Wednesday.', ["quoted", "author"]),
+    ],
+)
+def test_sentence_voices(value, expected):
+    assert _voices(value) == expected
+
+
+def test_sentence_voices_seed_002():
+    cleaned = text.clean_text(_seed("002"))
+    by_sentence = dict(zip(_sentences(cleaned), _voices(cleaned)))
+    assert by_sentence["It is worth noting that this trip is Putin's first to the DPRK in 24 years."] == "author"
+    assert by_sentence[
+        'Russia and the DPRK are "now actively developing the many-sided partnership", Putin added.'
+    ] == "quoted"
+
+
+def test_quotation_spans_straight_and_curly():
+    value = 'He said "we agree" and “so do they”.'
+    # 'He said "' is 9 chars -> quote text starts at 9; "we agree" is 8 chars -> ends at 17.
+    assert text.quotation_spans(value) == [(9, 17), (24, 34)]
+    assert value[24:34] == "so do they"
+
+
+# --- words ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Putin's / two-day / visit / his / first / in / 24 / years
+        ("Putin's two-day visit, his first in 24 years!", 8),
+        # Kim’s / comrades-in-arms / 3.5 / percent / of / $1,500 -> "1,500" ; emoji not counted
+        ("Kim’s comrades-in-arms: 3.5 percent of $1,500 🇷🇺!", 6),
+        # MFA / Russia / mfa / russia (underscore splits) / June / 18 / 2024; dash and flag are not
+        ("— MFA Russia 🇷🇺 (@mfa_russia) June 18, 2024", 7),
+        # the / U.S. / and / the / U.N. / e.g.
+        ("the U.S. and the U.N., e.g.", 6),
+        ("... !!! — 💬", 0),
+        ("", 0),
+    ],
+)
+def test_count_words(value, expected):
+    assert text.count_words(value) == expected
+    assert len(text.word_tokens(value)) == expected
+
+
+def test_word_tokens_lowercase_and_apostrophes():
+    assert text.word_tokens("Kim’s ‘Great’ U.S. trip-to-Moscow, 2024.") == [
+        "kim's", "great", "u.s.", "trip-to-moscow", "2024"]
+
+
+# --- normalisation for matching -----------------------------------------------------------
+
+
+def test_normalize_for_matching_maps_quotes_and_spaces():
+    value = "Kim’s “friendly\u00a0visit” to Jong\u2011un"
+    normalized = text.normalize_for_matching(value)
+    assert normalized == "Kim's \"friendly visit\" to Jong-un"
+    assert len(normalized) == len(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalize_for_matching_keeps_length(value):
+    assert len(text.normalize_for_matching(value)) == len(value)
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_normalize_for_matching_offsets_valid_on_seeds(prefix):
+    cleaned = text.clean_text(_seed(prefix))
+    normalized = text.normalize_for_matching(cleaned)
+    assert len(normalized) == len(cleaned)
+    position = normalized.find("Putin")
+    assert cleaned[position:position + len("Putin")] == "Putin"
+
+
+# =============================================================================================
+# Second hand-written set (tests/fixtures/text/sentence_boundaries.yaml: expected sentences are
+# joined by `join`, default one space) and extra cleaning / voice / word cases.
+# =============================================================================================
+
+BOUNDARY_PATH = Path(__file__).parent / "fixtures" / "text" / "sentence_boundaries.yaml"
+SEED_PATHS = sorted(config.RAW_ARTICLES_DIR.glob("*.txt"))
 
 
 def _assert_valid_spans(value: str, spans: list[tuple[int, int]]) -> None:
@@ -34,22 +282,17 @@ def _assert_valid_spans(value: str, spans: list[tuple[int, int]]) -> None:
 
 # --------------------------------------------------------------------------- splitting
 
-_GOLD_CASES = yaml.safe_load(GOLD_BOUNDARIES.read_text(encoding="utf-8"))
+_BOUNDARY_CASES = yaml.safe_load(BOUNDARY_PATH.read_text(encoding="utf-8"))
 
 
-def test_gold_set_is_large_enough():
-    assert len(_GOLD_CASES) >= 40
+def test_boundary_set_is_large_enough():
+    assert len(_BOUNDARY_CASES) >= 40
 
 
-@pytest.mark.parametrize("case", _GOLD_CASES, ids=[c["why"] for c in _GOLD_CASES])
+@pytest.mark.parametrize("case", _BOUNDARY_CASES, ids=[c["why"] for c in _BOUNDARY_CASES])
 def test_split_gold_boundaries(case):
     joined = case.get("join", " ").join(case["sentences"])
     assert _sentences(joined) == case["sentences"]
-
-
-def test_split_empty_and_blank_text():
-    assert text.split_sentences("") == []
-    assert text.split_sentences("  \n\n \t ") == []
 
 
 def test_split_offsets_point_into_text():
@@ -117,21 +360,6 @@ def test_clean_002_drops_tweet_furniture_keeps_tweet_text():
     assert '"We ardently welcome President Putin!"' in cleaned
 
 
-def test_clean_keeps_curly_quotes_and_apostrophes():
-    cleaned = text.clean_text(_seed("001"))
-    assert "“friendly state visit,”" in cleaned and "Russia’s" in cleaned
-
-
-def test_clean_004_strips_leading_space():
-    assert text.clean_text(_seed("004")).startswith("PYONGYANG, NORTH KOREA - On June 19")
-
-
-@pytest.mark.parametrize("path", SEED_PATHS, ids=[p.name for p in SEED_PATHS])
-def test_clean_is_idempotent_on_seeds(path):
-    once = text.clean_text(path.read_text(encoding="utf-8"))
-    assert text.clean_text(once) == once
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -153,23 +381,14 @@ def test_clean_rules_on_small_inputs(raw, expected):
     assert text.clean_text(raw) == expected
 
 
-def test_cleaning_rules_are_documented():
+def test_cleaning_rules_have_patterns():
     names = [rule.name for rule in text.CLEANING_RULES]
     assert len(names) == len(set(names))
     for rule in text.CLEANING_RULES:
         assert rule.name and len(rule.rationale) > 20 and rule.pattern.pattern
 
 
-def test_clean_rejects_non_str():
-    with pytest.raises(TypeError):
-        text.clean_text(None)  # type: ignore[arg-type]
-
-
 # --------------------------------------------------------------------------- voice
-
-
-def _voices(value: str) -> list[str]:
-    return text.sentence_voices(value, text.split_sentences(value))
 
 
 @pytest.mark.parametrize(
@@ -197,7 +416,7 @@ def _voices(value: str) -> list[str]:
         ("Putin left. Kim stayed.", ["author", "author"]),
     ],
 )
-def test_sentence_voices(value, expected):
+def test_sentence_voices_more_cases(value, expected):
     assert _voices(value) == expected
 
 
@@ -210,14 +429,6 @@ def test_voices_on_seed_002_quote_sentences():
                        "years."] == "author"
     concern = [s for s in by_sentence if s.startswith('The United States expressed "concern"')]
     assert [by_sentence[s] for s in concern] == ["author"]
-
-
-def test_quotation_spans_offsets():
-    # 'He said "we agree" and “so do they”.': the straight quote opens at index 8, so the
-    # quotation starts at 9 and ends before the closing quote at 17; the curly one opens at
-    # 23 (content from 24) and closes at 34.
-    value = 'He said "we agree" and “so do they”.'
-    assert text.quotation_spans(value) == [(9, 17), (24, 34)]
 
 
 # --------------------------------------------------------------------------- words
@@ -245,19 +456,7 @@ def test_count_words_hand_counted(value, expected):
     assert len(text.word_tokens(value)) == expected
 
 
-def test_word_tokens_lowercase_and_apostrophes():
-    assert text.word_tokens("Kim’s COMRADES-in-arms met the U.S. envoy") == [
-        "kim's", "comrades-in-arms", "met", "the", "u.s.", "envoy",
-    ]
-
-
 # --------------------------------------------------------------------------- normalisation
-
-
-def test_normalize_for_matching_maps_quotes_and_spaces():
-    assert text.normalize_for_matching("Kim’s “friendly\u00a0visit” Jong\u2011un") == (
-        'Kim\'s "friendly visit" Jong-un'
-    )
 
 
 @pytest.mark.parametrize("path", SEED_PATHS, ids=[p.name for p in SEED_PATHS])
@@ -268,7 +467,30 @@ def test_normalize_keeps_length_on_seeds(path):
     assert "’" not in normalized and "“" not in normalized
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=80))
-def test_normalize_keeps_length_on_any_text(value):
-    assert len(text.normalize_for_matching(value)) == len(value)
+# --------------------------------------------------------------------------- explicit-text gold
+# sentence_gold.yaml gives the exact input text (line breaks, blank lines, stray spaces
+# included), so it also covers boundaries the space-joined set above cannot express.
+
+_EXPLICIT_GOLD = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "text" / "sentence_gold.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", _EXPLICIT_GOLD, ids=[c["why"] for c in _EXPLICIT_GOLD])
+def test_split_explicit_text_gold(case):
+    assert _sentences(case["text"]) == case["sentences"]
+
+
+def test_module_docstring_examples_run():
+    import doctest
+
+    assert doctest.testmod(text).failed == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPLIT_ALPHABET, max_size=60).map("".join))
+def test_split_covers_every_non_space_character(value):
+    covered = set()
+    for start, end in text.split_sentences(value):
+        covered.update(range(start, end))
+    assert all(i in covered for i, char in enumerate(value) if not char.isspace())
