@@ -192,6 +192,11 @@ AMBIGUOUS_ABBREVIATIONS = frozenset({
     "jr", "sr", "inc", "corp", "co", "ltd", "llc", "plc", "bros", "st", "etc",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "a.m", "p.m", "al",
+    # AP Stylebook abbreviations of U.S. state names, used in datelines ("WEST PALM BEACH,
+    # Fla. (Reuters) -") and after cities ("in Tampa, Fla. The storm ...").
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan",
+    "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla",
+    "ore", "pa", "tenn", "va", "vt", "wash", "wis", "wyo",
 })
 # "No." / "Nos." abbreviate "number" only before a numeral ("No. 1 priority"); before a word
 # they are the English "no" ("He said no. Kim left.").

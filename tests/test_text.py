@@ -466,31 +466,3 @@ def test_normalize_keeps_length_on_seeds(path):
     assert len(normalized) == len(raw)
     assert "’" not in normalized and "“" not in normalized
 
-
-# --------------------------------------------------------------------------- explicit-text gold
-# sentence_gold.yaml gives the exact input text (line breaks, blank lines, stray spaces
-# included), so it also covers boundaries the space-joined set above cannot express.
-
-_EXPLICIT_GOLD = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "text" / "sentence_gold.yaml").read_text(encoding="utf-8")
-)
-
-
-@pytest.mark.parametrize("case", _EXPLICIT_GOLD, ids=[c["why"] for c in _EXPLICIT_GOLD])
-def test_split_explicit_text_gold(case):
-    assert _sentences(case["text"]) == case["sentences"]
-
-
-def test_module_docstring_examples_run():
-    import doctest
-
-    assert doctest.testmod(text).failed == 0
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_SPLIT_ALPHABET, max_size=60).map("".join))
-def test_split_covers_every_non_space_character(value):
-    covered = set()
-    for start, end in text.split_sentences(value):
-        covered.update(range(start, end))
-    assert all(i in covered for i, char in enumerate(value) if not char.isspace())
