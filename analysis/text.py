@@ -192,11 +192,15 @@ AMBIGUOUS_ABBREVIATIONS = frozenset({
     "jr", "sr", "inc", "corp", "co", "ltd", "llc", "plc", "bros", "st", "etc",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "a.m", "p.m", "al",
-    # AP Stylebook abbreviations of U.S. state names, used in datelines ("WEST PALM BEACH,
-    # Fla. (Reuters) -") and after cities ("in Tampa, Fla. The storm ...").
-    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan",
-    "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla",
-    "ore", "pa", "tenn", "va", "vt", "wash", "wis", "wyo",
+})
+# AP Stylebook abbreviations of U.S. state names, used in datelines ("WEST PALM BEACH, Fla.
+# (Reuters) -") and after cities ("in Tampa, Fla. The storm ..."). Treated like the ambiguous
+# abbreviations, but matched case-sensitively: "ill", "miss", "mass", "wash" are also words
+# that end sentences ("He fell ill. Doctors came.").
+STATE_ABBREVIATIONS = frozenset({
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
+    "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla",
+    "Ore", "Pa", "Tenn", "Va", "Vt", "Wash", "Wis", "Wyo",
 })
 # "No." / "Nos." abbreviate "number" only before a numeral ("No. 1 priority"); before a word
 # they are the English "no" ("He said no. Kim left.").
@@ -248,6 +252,7 @@ def _is_boundary_after_period(word: str, next_token: str, next_open: str) -> boo
         return not next_token[:1].isdigit()
     ambiguous = (
         lowered in AMBIGUOUS_ABBREVIATIONS
+        or bare in STATE_ABBREVIATIONS
         or (len(bare) == 1 and bare.isalpha())  # initials: "Donald J. Trump", "Plan B."
         or _DOTTED_INITIALISM.fullmatch(bare) is not None  # "U.S.", "D.C.", "J.K."
     )
