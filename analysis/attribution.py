@@ -1,0 +1,466 @@
+"""Rule-based tone toward a target span: two VADER baselines and a lexicon attribution method.
+
+All three scorers share the tone-method interface of docs/ARCHITECTURE.md::
+
+    scorer.score(sentences, starts, ends) -> DataFrame[tone, tone_label]
+
+- ``VaderSentenceTone`` ("vader_sentence"): VADER compound of the whole sentence; every target in
+  a sentence gets the same score (the baseline).
+- ``VaderWindowTone`` ("vader_window"): VADER compound of the words within ``window`` tokens on
+  either side of the target (the target's own tokens included).
+- ``LexiconAttributionTone`` ("lexicon_attribution"): each sentiment-bearing token (VADER lexicon
+  valence after VADER's own booster / negation / "least" rules) is given to the *closest* target
+  of the sentence -- closeness = distance decay in tokens times a penalty per clause boundary
+  crossed -- and weighted by that decay; VADER's "but" rule (x0.5 before, x1.5 after) is applied;
+  words inside any target mention are ignored; the sum is squashed with VADER's ``normalize``.
+
+An empty span (``start == end``) means "no target": the whole sentence is the context (used for
+the NYT benchmark, whose snippets have no target). Window -> whole sentence; attribution -> every
+word with weight 1 (no decay, no clause penalty).
+
+>>> s = "The senator praised Smith but condemned Jones."
+>>> others = [[(40, 45)], [(20, 25)]]        # each row names the sentence's other target
+>>> LexiconAttributionTone().score([s, s], [20, 40], [25, 45], others)["tone_label"].tolist()
+['positive', 'negative']
+>>> VaderSentenceTone().score([s, s], [20, 40], [25, 45])["tone_label"].nunique()
+1
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    SentimentIntensityAnalyzer,
+    SentiText,
+    normalize,
+)
+
+from analysis import config
+
+TONE_LABELS = ("negative", "neutral", "positive")
+Span = tuple[int, int]
+
+# --- VADER's own constants (vaderSentiment 3.3.2, SentimentIntensityAnalyzer._but_check) -------
+BUT_BEFORE_WEIGHT = 0.5          # sentiment before "but" is halved ...
+BUT_AFTER_WEIGHT = 1.5           # ... and after it boosted by half (Hutto & Gilbert 2014)
+
+# --- window baseline ---------------------------------------------------------------------------
+# The 8-word window of the issue that reported F1m 0.520 (rw test) / 0.532 (mt test).
+DEFAULT_WINDOW_WORDS = 8
+
+# --- attribution parameters ----------------------------------------------------------------------
+# Tuned on NewsMTSC rw_dev + mt_dev only (grid and dev F1m in models/attribution.tuning.csv,
+# produced by ``python -m analysis.attribution --tune``). See TUNING_GRID below.
+DEFAULT_HALF_LIFE = 16.0         # tokens: a word this far beyond the adjacent one weighs half
+DEFAULT_CLAUSE_PENALTY = 0.25    # affinity multiplier per clause boundary crossed
+DEFAULT_MAX_DISTANCE = 20        # tokens: words farther away than this are ignored
+DEFAULT_SHARPNESS = 0.0          # 0: shared equally by targets in range; inf: nearest takes all
+# (dev F1m is flat near the optimum: winner-takes-all 0.535 vs 0.536; see the tuning CSV)
+DEFAULT_THRESHOLD = config.VADER_POSITIVE_THRESHOLD  # symmetric +-t label cut-off
+
+# Tokens that open a new clause (the boundary lies *before* them).
+CLAUSE_OPENERS = frozenset({"but", "while", "whereas", "although", "though", "however"})
+# A token ending in one of these closes a clause (the boundary lies *after* it).
+CLAUSE_CLOSING_PUNCTUATION = (",", ";", ":")
+# Stand-alone dash tokens also separate clauses ("Smith -- a hero -- ...").
+CLAUSE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+
+_TOKEN = re.compile(r"\S+")
+
+
+@functools.lru_cache(maxsize=1)
+def _analyzer() -> SentimentIntensityAnalyzer:
+    """One shared VADER analyzer (loading the lexicon takes ~0.1 s)."""
+    return SentimentIntensityAnalyzer()
+
+
+def labels_from_tone(tone: Sequence[float] | np.ndarray,
+                     positive: float = config.VADER_POSITIVE_THRESHOLD,
+                     negative: float = config.VADER_NEGATIVE_THRESHOLD) -> np.ndarray:
+    """Map tone to ``negative / neutral / positive`` (>= positive, <= negative, else neutral).
+
+    >>> labels_from_tone([0.05, 0.0, -0.05, float("nan")]).tolist()
+    ['positive', 'neutral', 'negative', 'neutral']
+    """
+    tone = np.asarray(tone, dtype=float)
+    out = np.full(tone.shape, "neutral", dtype=object)
+    out[tone >= positive] = "positive"
+    out[tone <= negative] = "negative"
+    return out
+
+
+def _result(tone: Sequence[float], positive: float, negative: float) -> pd.DataFrame:
+    tone = np.asarray(tone, dtype=float)
+    return pd.DataFrame({"tone": tone, "tone_label": labels_from_tone(tone, positive, negative)})
+
+
+def _check_lengths(sentences, starts, ends, other_spans=None) -> None:
+    n = len(sentences)
+    if len(starts) != n or len(ends) != n or (other_spans is not None and len(other_spans) != n):
+        raise ValueError("sentences, starts, ends (and other_spans) must have the same length")
+
+
+def _token_spans(sentence: str) -> list[Span]:
+    """Character spans of whitespace tokens (the tokens VADER's ``SentiText`` splits on).
+
+    >>> _token_spans("Hi  there, you")
+    [(0, 2), (4, 10), (11, 14)]
+    """
+    return [m.span() for m in _TOKEN.finditer(sentence)]
+
+
+def _tokens_in_span(spans: Sequence[Span], start: int, end: int) -> list[int]:
+    """Indices of tokens overlapping the character span ``[start, end)``.
+
+    >>> _tokens_in_span([(0, 2), (4, 10), (11, 14)], 5, 12)
+    [1, 2]
+    """
+    return [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+
+
+# --- baselines -----------------------------------------------------------------------------------
+
+@dataclass
+class VaderSentenceTone:
+    """VADER compound of the whole sentence, the same for every target in it.
+
+    >>> VaderSentenceTone().score(["Putin praised Kim."], [0], [5])["tone_label"].tolist()
+    ['positive']
+    """
+    positive_threshold: float = config.VADER_POSITIVE_THRESHOLD
+    negative_threshold: float = config.VADER_NEGATIVE_THRESHOLD
+    name: str = "vader_sentence"
+
+    def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+              other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
+        _check_lengths(sentences, starts, ends, other_spans)
+        cache: dict[str, float] = {}
+        tone = []
+        for sentence in sentences:
+            if sentence not in cache:
+                cache[sentence] = _analyzer().polarity_scores(sentence)["compound"]
+            tone.append(cache[sentence])
+        return _result(tone, self.positive_threshold, self.negative_threshold)
+
+
+def window_text(sentence: str, start: int, end: int, window: int = DEFAULT_WINDOW_WORDS) -> str:
+    """The target's tokens plus ``window`` tokens on each side (whole sentence if span empty).
+
+    >>> window_text("a b c TARGET d e f", 6, 12, window=2)
+    'b c TARGET d e'
+    """
+    spans = _token_spans(sentence)
+    inside = _tokens_in_span(spans, start, end) if end > start else []
+    if not inside:
+        return sentence
+    lo = max(0, inside[0] - window)
+    hi = min(len(spans) - 1, inside[-1] + window)
+    return sentence[spans[lo][0]:spans[hi][1]]
+
+
+@dataclass
+class VaderWindowTone:
+    """VADER compound of ``window`` words either side of the target.
+
+    >>> s = "Smith was brilliant today. Everyone else in the room was awful and rude to him."
+    >>> VaderWindowTone(window=3).score([s], [0], [5])["tone_label"].tolist()
+    ['positive']
+    """
+    window: int = DEFAULT_WINDOW_WORDS
+    positive_threshold: float = config.VADER_POSITIVE_THRESHOLD
+    negative_threshold: float = config.VADER_NEGATIVE_THRESHOLD
+    name: str = "vader_window"
+
+    def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+              other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
+        _check_lengths(sentences, starts, ends, other_spans)
+        tone = [_analyzer().polarity_scores(window_text(s, int(a), int(b), self.window))["compound"]
+                for s, a, b in zip(sentences, starts, ends)]
+        return _result(tone, self.positive_threshold, self.negative_threshold)
+
+
+# --- lexicon attribution ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SentenceValences:
+    """Per-token facts of one sentence, computed once and reused for every target in it."""
+    spans: tuple[Span, ...]          # character span of each whitespace token
+    valence: np.ndarray              # VADER valence after booster/negation rules, before "but"
+    clause: np.ndarray               # clause index of each token (0, 1, ...)
+    but_weight: np.ndarray           # VADER's "but" multiplier per token (1 when no "but")
+
+
+def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
+    """Clause index per token: a boundary before a clause opener and after ``, ; :`` or a dash.
+
+    A comma directly followed by an opener (", but") is one boundary, not two.
+
+    >>> _clause_ids("Smith won, but Jones lost".split()).tolist()
+    [0, 0, 1, 1, 1]
+    >>> _clause_ids("Smith won but Jones lost".split()).tolist()
+    [0, 0, 1, 1, 1]
+    """
+    ids = np.zeros(len(raw_tokens), dtype=int)
+    current = 0
+    pending = False                      # a boundary seen after the previous token
+    for i, raw in enumerate(raw_tokens):
+        word = raw.lower().strip("\"'()[]")
+        opens = i > 0 and (word in CLAUSE_OPENERS or word in CLAUSE_DASHES)
+        if pending or opens:
+            current += 1
+        ids[i] = current
+        pending = raw.rstrip("\"')]").endswith(CLAUSE_CLOSING_PUNCTUATION) or word in CLAUSE_DASHES
+        if word in CLAUSE_DASHES:        # the dash itself already opened the new clause
+            pending = False
+    return ids
+
+
+@functools.lru_cache(maxsize=50_000)
+def sentence_valences(sentence: str) -> SentenceValences:
+    """Token valences exactly as VADER 3.3.2 computes them inside ``polarity_scores``.
+
+    Boosters ("very"), negation within 3 preceding tokens ("not", "never", "n't": x -0.74, i.e.
+    flipped and dampened), "no"/"least" and idioms are VADER's own code; only the "but" rule is
+    kept separately in ``but_weight`` so that attribution can apply it per token.
+
+    >>> v = sentence_valences("Critics did not praise Smith.")
+    >>> [round(float(x), 3) for x in v.valence]
+    [-1.2, 0.0, 0.0, -1.924, 0.0]
+    """
+    analyzer = _analyzer()
+    spans = tuple(_token_spans(sentence))
+    senti = SentiText(sentence)
+    words = senti.words_and_emoticons
+    if len(words) != len(spans):  # exotic whitespace: fall back to our own tokens
+        words = [SentiText._strip_punc_if_word(sentence[a:b]) for a, b in spans]
+        senti.words_and_emoticons = words
+    valences: list[float] = []
+    for i, item in enumerate(words):
+        low = item.lower()
+        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1
+                                   and words[i + 1].lower() == "of"):
+            valences.append(0.0)
+            continue
+        valences = analyzer.sentiment_valence(0, senti, item, i, valences)
+    lower = [w.lower() for w in words]
+    but_weight = np.ones(len(words))
+    if "but" in lower:
+        bi = lower.index("but")
+        but_weight[:bi] = BUT_BEFORE_WEIGHT
+        but_weight[bi + 1:] = BUT_AFTER_WEIGHT
+    raw = [sentence[a:b] for a, b in spans]
+    return SentenceValences(spans, np.asarray(valences, dtype=float), _clause_ids(raw), but_weight)
+
+
+def _decay(distance: np.ndarray, half_life: float) -> np.ndarray:
+    """Weight 1 for an adjacent word (distance 1), halving every ``half_life`` tokens.
+
+    >>> _decay(np.array([1, 3, 5]), 2.0).tolist()
+    [1.0, 0.5, 0.25]
+    """
+    if math.isinf(half_life):
+        return np.ones_like(distance, dtype=float)
+    return np.power(0.5, (np.asarray(distance, dtype=float) - 1.0) / half_life)
+
+
+def _distance_to(tokens: Sequence[int], n: int) -> np.ndarray:
+    """Token distance from every position to the nearest of ``tokens`` (0 inside).
+
+    >>> _distance_to([2, 3], 6).tolist()
+    [2, 1, 0, 0, 1, 2]
+    """
+    positions = np.arange(n)
+    return np.min(np.abs(positions[:, None] - np.asarray(tokens)[None, :]), axis=1)
+
+
+def attribute_raw(sv: SentenceValences, target: Span, others: Sequence[Span] = (),
+                  half_life: float = DEFAULT_HALF_LIFE,
+                  clause_penalty: float = DEFAULT_CLAUSE_PENALTY,
+                  max_distance: float = DEFAULT_MAX_DISTANCE,
+                  sharpness: float = DEFAULT_SHARPNESS) -> float:
+    """Unnormalised attributed valence sum toward ``target`` (see module docstring).
+
+    With ``sharpness = inf`` a word goes to the target of highest affinity ``decay(d) * clause_penalty ** crossings``
+    (equal affinity: the nearer target; exact ties are shared equally) and contributes ``valence * but_weight * affinity`` to it.
+
+    With a finite ``sharpness`` s it is shared in proportion to ``affinity ** s`` (s = 0: equally
+    among all targets in range).
+
+    >>> sv = sentence_valences("The senator praised Smith but condemned Jones.")
+    >>> attribute_raw(sv, (20, 25), [(40, 45)], half_life=4, clause_penalty=0.5, sharpness=math.inf)
+    1.1
+    """
+    n = len(sv.spans)
+    weighted = sv.valence * sv.but_weight
+    if target[1] <= target[0]:                       # no target: whole sentence, weight 1
+        return float(weighted.sum())
+    target_tokens = _tokens_in_span(sv.spans, *target)
+    if not target_tokens or n == 0:
+        return 0.0
+    inside_any = np.zeros(n, dtype=bool)
+    inside_any[target_tokens] = True
+    affinities, distances = [], []
+    for span in [target, *others]:
+        toks = _tokens_in_span(sv.spans, *span) if span[1] > span[0] else []
+        if not toks:
+            continue
+        inside_any[toks] = True
+        dist = _distance_to(toks, n)
+        crossings = np.min(np.abs(sv.clause[:, None] - sv.clause[toks][None, :]), axis=1)
+        aff = _decay(dist, half_life) * np.power(clause_penalty, crossings)
+        aff[dist > max_distance] = 0.0
+        affinities.append(aff)
+        distances.append(dist)
+    aff = np.vstack(affinities)                       # row 0 = our target
+    dist = np.vstack(distances)
+    if math.isinf(sharpness):
+        best = aff.max(axis=0)
+        winners = np.isclose(aff, best[None, :]) & (best[None, :] > 0)
+        # equal affinity (e.g. no decay, same clause): the nearer target wins; exact ties shared
+        nearest = np.where(winners, dist, np.iinfo(dist.dtype).max).min(axis=0)
+        winners &= dist == nearest[None, :]
+        share = winners[0] / np.maximum(winners.sum(axis=0), 1)
+    else:                                             # soft: share in proportion to affinity**s
+        powered = np.where(aff > 0, aff, 0.0) ** sharpness * (aff > 0)
+        share = powered[0] / np.maximum(powered.sum(axis=0), np.finfo(float).tiny)
+    contrib = weighted * aff[0] * share
+    contrib[inside_any] = 0.0
+    return float(contrib.sum())
+
+
+@dataclass
+class LexiconAttributionTone:
+    """Tone toward the target from the VADER-lexicon words attributed to it (no training).
+
+    ``other_spans``: per row, the spans of the *other* targets of that sentence; a sentiment word
+    closer to one of them is given to it instead.
+
+    >>> s = "Critics did not praise Smith."
+    >>> LexiconAttributionTone().score([s], [23], [28])["tone_label"].tolist()
+    ['negative']
+    """
+    half_life: float = DEFAULT_HALF_LIFE
+    clause_penalty: float = DEFAULT_CLAUSE_PENALTY
+    max_distance: float = DEFAULT_MAX_DISTANCE
+    sharpness: float = DEFAULT_SHARPNESS
+    positive_threshold: float = DEFAULT_THRESHOLD
+    negative_threshold: float = -DEFAULT_THRESHOLD
+    name: str = "lexicon_attribution"
+
+    def raw_scores(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                   other_spans: Sequence[Sequence[Span]] | None = None) -> np.ndarray:
+        """Unnormalised attributed sums, one per row."""
+        _check_lengths(sentences, starts, ends, other_spans)
+        out = np.empty(len(sentences))
+        for i, (sentence, a, b) in enumerate(zip(sentences, starts, ends)):
+            others = [] if other_spans is None or other_spans[i] is None else other_spans[i]
+            others = [(int(x), int(y)) for x, y in others if (int(x), int(y)) != (int(a), int(b))]
+            out[i] = attribute_raw(sentence_valences(sentence), (int(a), int(b)), others,
+                                   self.half_life, self.clause_penalty, self.max_distance,
+                                   self.sharpness)
+        return out
+
+    def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+              other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
+        raw = self.raw_scores(sentences, starts, ends, other_spans)
+        tone = np.array([normalize(x) for x in raw]) if len(raw) else np.empty(0)
+        return _result(tone, self.positive_threshold, self.negative_threshold)
+
+
+# --- tuning on dev splits only ---------------------------------------------------------------------
+
+# The grid searched by ``tune_on_dev``; every row with its dev F1m lands in models/attribution.tuning.csv.
+TUNING_GRID = {
+    "half_life": (1.0, 2.0, 4.0, 8.0, 16.0, math.inf),
+    "clause_penalty": (1.0, 0.5, 0.25, 0.1),
+    "max_distance": (3, 5, 8, 12, 20, math.inf),
+    "sharpness": (0.0, 1.0, 4.0, math.inf),
+    "threshold": (0.05, 0.1, 0.15, 0.2, 0.3),
+}
+TUNING_SPLITS = ("rw_dev", "mt_dev")   # NewsMTSC dev splits; the test splits are never touched here
+TUNING_CSV = config.MODELS_DIR / "attribution.tuning.csv"
+
+
+def other_target_spans(frame: pd.DataFrame, key: str = "sentence_id") -> list[list[Span]]:
+    """Per row, the spans of every labelled target of the same sentence (itself included;
+    ``score`` drops the row's own span).
+
+    >>> f = pd.DataFrame({"sentence_id": ["a", "a", "b"], "start": [0, 6, 0], "end": [5, 9, 3]})
+    >>> other_target_spans(f)
+    [[(0, 5), (6, 9)], [(0, 5), (6, 9)], [(0, 3)]]
+    """
+    spans: dict[object, list[Span]] = {}
+    for sid, a, b in zip(frame[key], frame["start"], frame["end"]):
+        spans.setdefault(sid, []).append((int(a), int(b)))
+    return [spans[sid] for sid in frame[key]]
+
+
+def tune_on_dev(frames: dict[str, pd.DataFrame], grid: dict | None = None) -> pd.DataFrame:
+    """F1 macro of every grid point on each dev frame (NewsMTSC loader rows) and their mean.
+
+    Returns one row per (half_life, clause_penalty, max_distance, sharpness, threshold), sorted best first by
+    ``mean_f1_macro`` (ties: the simpler, earlier grid point wins).
+    """
+    from sklearn.metrics import f1_score
+
+    grid = grid or TUNING_GRID
+    rows = []
+    prepared = {name: (f, other_target_spans(f)) for name, f in frames.items()}
+    order = 0
+    for hl in grid["half_life"]:
+        for cp in grid["clause_penalty"]:
+            for md, sh in itertools.product(grid["max_distance"], grid["sharpness"]):
+                scorer = LexiconAttributionTone(half_life=hl, clause_penalty=cp, max_distance=md,
+                                                sharpness=sh)
+                tones = {name: np.array([normalize(x) for x in scorer.raw_scores(
+                    f["sentence"].tolist(), f["start"].tolist(), f["end"].tolist(), others)])
+                    for name, (f, others) in prepared.items()}
+                for th in grid["threshold"]:
+                    row = {"half_life": hl, "clause_penalty": cp, "max_distance": md,
+                           "sharpness": sh, "threshold": th, "grid_order": order}
+                    order += 1
+                    for name, (f, _) in prepared.items():
+                        pred = labels_from_tone(tones[name], th, -th)
+                        row[f"f1_macro_{name}"] = f1_score(f["label"], pred, labels=list(TONE_LABELS),
+                                                           average="macro", zero_division=0)
+                        row[f"n_{name}"] = len(f)
+                    row["mean_f1_macro"] = float(np.mean([row[f"f1_macro_{n}"] for n in prepared]))
+                    rows.append(row)
+    table = pd.DataFrame(rows).sort_values(["mean_f1_macro", "grid_order"], ascending=[False, True])
+    return table.reset_index(drop=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m analysis.attribution --tune``: grid-search on NewsMTSC dev, write the CSV."""
+    import argparse
+
+    from analysis import benchmarks
+    from analysis.io import write_csv_atomic
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.attribution")
+    parser.add_argument("--tune", action="store_true", help="run the dev grid search")
+    parser.add_argument("--out", default=str(TUNING_CSV))
+    args = parser.parse_args(argv)
+    if not args.tune:
+        parser.print_help()
+        return 0
+    frames = {split: benchmarks.load_newsmtsc(split) for split in TUNING_SPLITS}
+    table = tune_on_dev(frames)
+    write_csv_atomic(table, args.out)
+    best = table.iloc[0]
+    print(f"best on dev: half_life={best.half_life} clause_penalty={best.clause_penalty} "
+          f"max_distance={best.max_distance} sharpness={best.sharpness} threshold={best.threshold} "
+          f"mean F1m={best.mean_f1_macro:.3f}; grid of {len(table)} rows -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
