@@ -1,0 +1,174 @@
+"""Loader and validation of actors.yaml / frames.yaml: every LexiconError names file and line."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from analysis import config
+from analysis.lexicons import LexiconError, lexicon_table, load_actors, load_frames
+
+ACTORS_OK = """\
+version: "0.1"
+actors:
+  - name: Russia
+    group: core
+    label: Russia
+    description: the state
+    aliases:
+      - alias: Russia
+        rationale: name
+      - alias: Putin
+        rationale: president
+  - name: US
+    group: core
+    label: United States
+    description: the state
+    aliases:
+      - alias: US
+        rationale: abbreviation
+        case_sensitive: true
+"""
+
+FRAMES_OK = """\
+version: "0.1"
+frames:
+  - name: isolation
+    label: Isolation
+    definition: cut off
+    terms:
+      - term: isolat*
+        rationale: stem
+  - name: partnership
+    label: Partnership
+    definition: friends
+    terms:
+      - term: treaty
+        rationale: word
+"""
+
+
+def _write(tmp_path, text, name="lex.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _error(loader, path) -> str:
+    with pytest.raises(LexiconError) as info:
+        loader(path)
+    return str(info.value)
+
+
+def test_default_lexicons_load_with_core_actors_and_seven_frames():
+    actors = load_actors()
+    assert actors.core_names == config.DEFAULT_ACTORS
+    assert actors.path == config.ACTORS_YAML and actors.version
+    assert {"South Korea", "Ukraine", "China", "Japan", "UN", "the West"} <= set(actors.names)
+    frames = load_frames()
+    assert set(frames.names) >= {"isolation", "partnership", "security_military", "economy_trade",
+                                 "alternative_order", "ceremony_spectacle", "threat_concern"}
+
+
+def test_small_valid_files_load(tmp_path):
+    actors = load_actors(_write(tmp_path, ACTORS_OK))
+    assert actors.names == ("Russia", "US") and actors.version == "0.1"
+    # US alias declared on line 17 of ACTORS_OK ("- alias: US").
+    us = actors.actor("US").aliases[0]
+    assert (us.text, us.case_sensitive, us.line) == ("US", True, 17)
+    frames = load_frames(_write(tmp_path, FRAMES_OK, "f.yaml"))
+    assert frames.names == ("isolation", "partnership")
+    assert frames.frames[0].terms[0].is_stem
+
+
+def test_lexicon_table_lists_every_entry_with_rationale():
+    actors = load_actors()
+    table = lexicon_table(actors)
+    n_entries = (sum(len(a.aliases) + len(a.exclude) for a in actors.actors) + len(actors.joint_aliases))
+    assert len(table) == n_entries
+    assert table["rationale"].str.len().min() > 0
+    row = table[table["entry"] == "Kim Il Sung Square"].iloc[0]
+    assert (row["category"], row["entry_type"]) == ("DPRK", "exclude")
+    frames_table = lexicon_table(load_frames())
+    assert frames_table.loc[frames_table["entry"] == "isolat*", "entry_type"].item() == "stem"
+
+
+# --- every error case: (yaml text, expected line, words the message must contain) ---------------
+
+# ACTORS_OK line numbers: 3 "- name: Russia", 8 "- alias: Russia", 10 "- alias: Putin",
+# 12 "- name: US", 17 "- alias: US"; key errors point at the key's own line.
+ACTOR_ERRORS = {
+    "malformed": ("version: '1'\nactors:\n  - name: [Russia\n", 4, "malformed YAML"),
+    "empty_file": ("", 1, "empty lexicon"),
+    "empty_list": ("version: '1'\nactors: []\n", 2, "empty lexicon"),
+    "missing_key": (ACTORS_OK.replace("    label: Russia\n", ""), 3, "missing required key 'label'"),
+    "unknown_key": (ACTORS_OK.replace("    label: Russia\n", "    label: Russia\n    lable: x\n"), 6,
+                    "unknown key 'lable'"),
+    "alias_twice": (ACTORS_OK.replace("      - alias: Putin\n", "      - alias: russia\n"), 10,
+                    "appears twice in actor 'Russia'"),
+    "alias_conflict": (ACTORS_OK.replace("      - alias: US\n        rationale: abbreviation\n"
+                                         "        case_sensitive: true\n",
+                                         "      - alias: PUTIN\n        rationale: x\n"), 17,
+                       "conflicts with the same alias of 'Russia'"),
+    "duplicate_actor": (ACTORS_OK.replace("  - name: US\n", "  - name: Russia\n"), 12,
+                        "duplicate actor name 'Russia'"),
+    "empty_alias": (ACTORS_OK.replace("      - alias: Putin\n", "      - alias: ''\n"), 10,
+                    "must be a non-empty string"),
+    "duplicate_key": (ACTORS_OK.replace("    label: Russia\n", "    label: Russia\n    label: R\n"), 6,
+                      "duplicate key 'label'"),
+    "bad_group": (ACTORS_OK.replace("group: core\n    label: Russia", "group: main\n    label: Russia"), 4,
+                  "group must be one of"),
+    "joint_unknown_actor": (ACTORS_OK + "joint_aliases:\n  - alias: Russo-Korean\n    actors: [Russia, DPRK]\n"
+                            "    rationale: x\n", 22, "joint alias actors"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ACTOR_ERRORS))
+def test_actor_lexicon_errors_name_file_and_line(tmp_path, case):
+    text, line, words = ACTOR_ERRORS[case]
+    path = _write(tmp_path, text)
+    message = _error(load_actors, path)
+    assert message.startswith(f"{path}:{line}:"), message
+    assert words in message
+
+
+def test_case_sensitive_aliases_that_differ_in_case_do_not_conflict(tmp_path):
+    # "US" (case-sensitive) and "Us" (case-sensitive) are different surface forms; only if one of
+    # them were case-insensitive would they collide.
+    text = ACTORS_OK.replace("      - alias: Putin\n        rationale: president\n",
+                             "      - alias: Us\n        rationale: test\n        case_sensitive: true\n")
+    assert len(load_actors(_write(tmp_path, text)).actor("Russia").aliases) == 2
+
+
+# FRAMES_OK line numbers: 3 "- name: isolation", 7 "- term: isolat*", 9 "- name: partnership",
+# 13 "- term: treaty"; an entry's error points at the line its mapping starts on.
+FRAME_ERRORS = {
+    "malformed": ("version: '1'\nframes:\n  - name: x\n    terms: {\n", 5, "malformed YAML"),
+    "empty_list": ("version: '1'\nframes:\n", 2, "empty lexicon"),
+    "missing_version": (FRAMES_OK.replace('version: "0.1"\n', ""), 1, "missing required key 'version'"),
+    "unknown_key": (FRAMES_OK.replace("        rationale: word\n", "        rationale: word\n        weight: 2\n"),
+                    15, "unknown key 'weight'"),
+    "duplicate_frame": (FRAMES_OK.replace("  - name: partnership\n", "  - name: isolation\n"), 9,
+                        "duplicate frame name 'isolation'"),
+    "term_in_two_frames": (FRAMES_OK.replace("      - term: treaty\n", "      - term: Isolation\n"), 13,
+                           "conflicts with term 'isolat*' of frame 'isolation'"),
+    "term_twice_in_frame": (FRAMES_OK.replace("        rationale: stem\n",
+                                              "        rationale: stem\n      - term: ISOLAT*\n        rationale: x\n"),
+                            9, "appears twice in frame 'isolation'"),
+    "misplaced_star": (FRAMES_OK.replace("      - term: treaty\n", "      - term: tre*aty\n"), 13,
+                       "only allowed at the end"),
+    "case_sensitive_stem": (FRAMES_OK.replace("        rationale: stem\n",
+                                              "        rationale: stem\n        case_sensitive: true\n"), 7,
+                            "stem cannot be case_sensitive"),
+    "missing_rationale": (FRAMES_OK.replace("        rationale: word\n", ""), 13,
+                          "missing required key 'rationale'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FRAME_ERRORS))
+def test_frame_lexicon_errors_name_file_and_line(tmp_path, case):
+    text, line, words = FRAME_ERRORS[case]
+    path = _write(tmp_path, text)
+    message = _error(load_frames, path)
+    assert message.startswith(f"{path}:{line}:"), message
+    assert words in message
