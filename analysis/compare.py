@@ -48,13 +48,13 @@ except ImportError:  # pragma: no cover - depends on a colleague's module being 
 
 
 def _tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without English stop words or one-letter tokens."""
+    """Lower-cased word tokens without English stop words, one-letter or letter-less tokens."""
     if _shared_word_tokens is not None:
         raw = [t.lower() for t in _shared_word_tokens(text)]
     else:
         raw = _FALLBACK_TOKEN.findall(text.lower())
-    return [t for t in raw
-            if len(t) >= MIN_TOKEN_CHARS and t not in ENGLISH_STOP_WORDS and not t.isdigit()]
+    return [t for t in raw if len(t) >= MIN_TOKEN_CHARS and t not in ENGLISH_STOP_WORDS
+            and any(c.isalpha() for c in t)]
 
 
 def with_outlet(sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
