@@ -1,0 +1,116 @@
+"""Frame hits (stems, phrases, overlaps, KWIC), frame rates and actor x frame co-occurrence."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.actors import find_mentions
+from analysis.frames import (ACTOR_FRAME_COLUMNS, FRAME_HIT_COLUMNS, FRAME_RATE_COLUMNS, KWIC_WINDOW_WORDS,
+                             actor_frames, find_frame_hits, frame_rates)
+from analysis.lexicons import load_actors, load_frames
+
+FRAMES = load_frames()
+ACTORS = load_actors()
+
+
+def _sentences(*texts, article="a"):
+    return pd.DataFrame({"article_id": [article] * len(texts), "sentence_index": range(len(texts)),
+                         "sentence": list(texts), "voice": ["author"] * len(texts)})
+
+
+def _hits(text):
+    h = find_frame_hits(_sentences(text), FRAMES)
+    return [(r.frame, r.term, r.match) for r in h.itertuples()]
+
+
+def test_stems_match_word_prefixes_only():
+    assert _hits("Isolated, isolation; they isolate.") == [
+        ("isolation", "isolat*", "Isolated"), ("isolation", "isolat*", "isolation"),
+        ("isolation", "isolat*", "isolate")]
+    assert _hits("nonisolated") == []          # a stem anchors at the start of a word
+
+
+def test_exact_words_are_not_stems():
+    # "war" is an exact word, so "warm" is ceremony (warm*) and "warn" threat (warn*), not security.
+    assert _hits("a warm welcome, a warning, the war") == [
+        ("ceremony_spectacle", "warm*", "warm"), ("ceremony_spectacle", "welcom*", "welcome"),
+        ("threat_concern", "warn*", "warning"), ("security_military", "war", "war")]
+    assert _hits("how important it is") == []  # "import" is exact, not a stem
+
+
+def test_phrases_match_across_spaces_and_hyphens_and_longest_wins():
+    # comrades-in-arms is one partnership hit; its "arms" does not also count as security.
+    assert _hits("comrades in arms") == [("partnership", "comrades-in-arms", "comrades in arms")]
+    assert _hits("comrades-in-arms and arms sales") == [
+        ("partnership", "comrades-in-arms", "comrades-in-arms"), ("security_military", "arms", "arms")]
+    assert _hits("a comprehensive strategic partnership treaty") == [
+        ("partnership", "comprehensive strategic partnership", "comprehensive strategic partnership"),
+        ("partnership", "treaty", "treaty")]
+
+
+def test_case_sensitive_frame_term():
+    assert _hits("not controlled by the West") == [
+        ("alternative_order", "not controlled by the West", "not controlled by the West")]
+    assert _hits("to the west of the city") == []
+
+
+def test_kwic_context_is_window_words_each_side():
+    assert KWIC_WINDOW_WORDS == 5
+    text = "one two three four five six sanctions seven eight nine ten eleven twelve"
+    h = find_frame_hits(_sentences(text), FRAMES)
+    assert list(h.columns) == FRAME_HIT_COLUMNS
+    row = h.iloc[0]
+    assert (row.left_context, row.match, row.right_context) == (
+        "two three four five six", "sanctions", "seven eight nine ten eleven")
+    assert row.sentence[row.start:row.end] == "sanctions"
+
+
+def test_no_hits_gives_empty_table_with_columns():
+    h = find_frame_hits(_sentences("Nothing here."), FRAMES)
+    assert list(h.columns) == FRAME_HIT_COLUMNS and h.empty
+
+
+def _made_up_hits():
+    # Article A: 3 isolation hits + 1 partnership hit; article B: 2 isolation hits.
+    rows = [("A", 0, "isolation"), ("A", 1, "isolation"), ("A", 1, "isolation"), ("A", 2, "partnership"),
+            ("B", 0, "isolation"), ("B", 3, "isolation")]
+    return pd.DataFrame(rows, columns=["article_id", "sentence_index", "frame"])
+
+
+def test_frame_rates_by_hand():
+    articles = pd.DataFrame({"article_id": ["A", "B", "C"], "outlet": ["X", "Y", "Z"], "n_words": [200, 500, 0]})
+    rates = frame_rates(_made_up_hits(), articles, FRAMES)
+    assert list(rates.columns) == FRAME_RATE_COLUMNS
+    assert len(rates) == 3 * len(FRAMES.names)           # every article x frame
+    got = rates.set_index(["article_id", "frame"])["rate_per_1000_words"]
+    assert got[("A", "isolation")] == pytest.approx(3 / 200 * 1000)     # 15.0
+    assert got[("A", "partnership")] == pytest.approx(1 / 200 * 1000)   # 5.0
+    assert got[("B", "isolation")] == pytest.approx(2 / 500 * 1000)     # 4.0
+    assert got[("B", "partnership")] == 0.0
+    assert math.isnan(got[("C", "isolation")])                          # no words: no rate, not 0
+    assert rates.set_index(["article_id", "frame"]).loc[("A", "isolation"), "hits"] == 3
+
+
+def test_actor_frames_same_sentence_cooccurrence_by_hand():
+    sents = pd.concat([_sentences("Putin faces sanctions.",            # Russia + isolation
+                                  "Putin signed a treaty.",            # Russia + partnership
+                                  "Putin smiled.",                     # Russia only
+                                  "Sanctions hit the US.",             # US + isolation
+                                  article="A")])
+    mentions = find_mentions(sents, ACTORS)
+    hits = find_frame_hits(sents, FRAMES)
+    articles = pd.DataFrame({"article_id": ["A"], "outlet": ["X"]})
+    af = actor_frames(mentions, hits, articles, ACTORS, FRAMES)
+    assert list(af.columns) == ACTOR_FRAME_COLUMNS
+    assert len(af) == len(ACTORS.names) * len(FRAMES.names)
+    got = af.set_index(["actor", "frame"])
+    # Russia in 3 sentences; 1 with isolation, 1 with partnership, 0 with security.
+    assert got.loc[("Russia", "isolation"), ["n_actor_sentences", "n_cooccur_sentences"]].tolist() == [3, 1]
+    assert got.loc[("Russia", "isolation"), "share"] == pytest.approx(1 / 3)
+    assert got.loc[("Russia", "partnership"), "share"] == pytest.approx(1 / 3)
+    assert got.loc[("Russia", "security_military"), "share"] == 0.0
+    assert got.loc[("US", "isolation"), "share"] == 1.0
+    assert math.isnan(got.loc[("NATO", "isolation"), "share"])       # not mentioned -> NaN
+    assert got.loc[("NATO", "isolation"), "n_actor_sentences"] == 0
