@@ -48,6 +48,7 @@ import math
 import re
 import string
 from collections.abc import Iterable
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,7 @@ C_INCR = 0.733
 # Multiplier applied to a negated word's valence (flips and slightly dampens it).
 N_SCALAR = -0.74
 # A booster two / three words before the sentiment word counts 95 % / 90 % as much.
+BOOSTER_DISTANCE_1_WEIGHT = 1.0
 BOOSTER_DISTANCE_2_WEIGHT = 0.95
 BOOSTER_DISTANCE_3_WEIGHT = 0.9
 # "never so good" / "never this good": emphasis, not negation.
@@ -134,10 +136,16 @@ SPECIAL_CASES: dict[str, float] = {
     "yeah right": -2, "kiss of death": -1.5, "to die for": 3, "beating heart": 3.5}
 # (The original's SENTIMENT_LADEN_IDIOMS are "future work" there and never used in scoring.)
 
-# Words that occur in some multi-word special case or booster. Idiom look-ups compare
-# space-joined token n-grams, so if none of these words occurs the look-ups cannot match.
-_IDIOM_WORDS = frozenset(
-    word for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase for word in phrase.split())
+# Idiom look-ups compare space-joined token n-grams with the multi-word special cases and
+# boosters, so they can only match if every word of some phrase occurs in the text. Each phrase
+# has at least one "anchor" (a word other than these very common ones); a text without any
+# anchor word cannot match any phrase, and the look-ups are skipped (a speed-up only).
+_COMMON_IDIOM_WORDS = frozenset({"the", "of", "to", "for"})
+_MULTI_WORD_PHRASES = tuple(phrase for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase)
+_IDIOM_ANCHORS = frozenset(
+    word for phrase in _MULTI_WORD_PHRASES for word in phrase.split() if word not in _COMMON_IDIOM_WORDS)
+if not all(set(phrase.split()) & _IDIOM_ANCHORS for phrase in _MULTI_WORD_PHRASES):
+    raise AssertionError("every multi-word idiom needs an anchor word")
 _SO_THIS = ("so", "this")
 _OR_NOR = ("or", "nor")
 _AT_VERY = ("at", "very")
@@ -193,11 +201,6 @@ del _lexicon_raw, _lexicon_dups
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-def _is_negation(word_lower: str) -> bool:
-    """The original ``negated([word])`` for one already lower-cased word."""
-    return word_lower in NEGATE or "n't" in word_lower
-
-
 def _normalize(score: float) -> float:
     norm_score = score / math.sqrt((score * score) + NORMALIZE_ALPHA)
     if norm_score < -1.0:
@@ -242,6 +245,80 @@ def _strip_punc_if_word(token: str) -> str:
     return token if len(stripped) <= EMOTICON_MAX_STRIPPED_LEN else stripped
 
 
+class _LowerWordCache(dict):
+    """raw token -> ``_strip_punc_if_word(token).lower()``, filled on first use (pure function)."""
+
+    def __missing__(self, token: str) -> str:
+        word_lower = self[token] = _strip_punc_if_word(token).lower()
+        return word_lower
+
+
+# Bound on the token cache; it is cleared when full. The vocabulary of a large news run fits
+# several times over, and 500k short strings cost well under 100 MB.
+WORD_CACHE_MAX_ENTRIES = 500_000
+_LOWER_WORD_CACHE = _LowerWordCache()
+
+
+def _cap_differential(tokens: list[str]) -> bool:
+    """True if some but not all tokens are ALL CAPS (the original ``allcap_differential``).
+
+    Raw tokens can stand in for VADER's punctuation-stripped words: ``str.isupper`` ignores
+    uncased characters, and only ASCII punctuation (uncased) is stripped.
+    """
+    n_upper = sum(map(str.isupper, tokens))
+    return 0 < len(tokens) - n_upper < len(tokens)
+
+
+def _booster_scalar(booster: float, valence: float, emphasised: bool, weight: float) -> float:
+    """The original ``scalar_inc_dec`` times the distance weight, for a known booster word."""
+    scalar = -booster if valence < 0 else booster
+    if emphasised:  # booster in ALL CAPS while other words are not
+        if valence > 0:
+            scalar += C_INCR
+        else:
+            scalar -= C_INCR
+    # the original multiplies only if scalar != 0; multiplying 0 gives 0 all the same
+    return scalar * weight
+
+
+def _no_rule(valence: float, base: float, lowers: list[str], i: int, lexicon: dict[str, float]) -> float:
+    """'no' as a negator of the next lexicon word(s) rather than a sentiment word itself."""
+    if lowers[i] == "no" and i != len(lowers) - 1 and lowers[i + 1] in lexicon:
+        valence = 0.0
+    if ((i > 0 and lowers[i - 1] == "no") or (i > 1 and lowers[i - 2] == "no")
+            or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in _OR_NOR)):
+        valence = base * N_SCALAR
+    return valence
+
+
+def _idioms_rule(valence: float, lowers: list[str], i: int) -> float:
+    """The original ``_special_idioms_check`` (only reached for i > 2)."""
+    w3, w2, w1, w0 = lowers[i - 3], lowers[i - 2], lowers[i - 1], lowers[i]
+    one_zero = f"{w1} {w0}"
+    two_one_zero = f"{w2} {w1} {w0}"
+    two_one = f"{w2} {w1}"
+    three_two_one = f"{w3} {w2} {w1}"
+    three_two = f"{w3} {w2}"
+    for sequence in (one_zero, two_one_zero, two_one, three_two_one, three_two):
+        if sequence in SPECIAL_CASES:
+            valence = SPECIAL_CASES[sequence]
+            break
+    n_words = len(lowers)
+    if n_words - 1 > i:
+        zero_one = f"{w0} {lowers[i + 1]}"
+        if zero_one in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zero_one]
+    if n_words - 1 > i + 1:
+        zero_one_two = f"{w0} {lowers[i + 1]} {lowers[i + 2]}"
+        if zero_one_two in SPECIAL_CASES:
+            valence = SPECIAL_CASES[zero_one_two]
+    # booster bigrams such as "kind of" / "sort of" before the word (sign not adjusted)
+    for n_gram in (three_two_one, three_two, two_one):
+        if n_gram in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[n_gram]
+    return valence
+
+
 def _apply_but_rule(positions: list[int], valences: list[float], but_index: int) -> None:
     """The original ``_but_check``, run on the nonzero valences only (in place).
 
@@ -271,148 +348,116 @@ class FastVader:
     def __init__(self) -> None:
         self.lexicon = LEXICON
         self.emojis = EMOJI_LEXICON
+        # tokens that can carry a valence: lexicon words except boosters (always 0 in VADER)
+        self._scored_words = frozenset(word for word in LEXICON if word not in BOOSTER_DICT)
 
-    # -- tokenisation -------------------------------------------------------------------------
     @staticmethod
     def _prepare(text: str) -> str:
+        """Emoji replaced by their descriptions, surrounding whitespace removed."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text.isascii() and not _EMOJI_CHARS.isdisjoint(text):
             text = _replace_emoji(text)[0]
         return text.strip()
 
-    @staticmethod
-    def _words(text: str) -> tuple[list[str], list[str]]:
-        words = [_strip_punc_if_word(token) for token in text.split()]
-        # One lower() call for all words: lower-casing never creates or removes whitespace and
-        # no word is empty or contains whitespace, so this equals [w.lower() for w in words].
-        lowers = " ".join(words).lower().split()
-        return words, lowers
+    def _nonzero_valences(self, tokens: list[str], lowers: list[str]) -> tuple[list[int], list[float]]:
+        """Positions and valences (before 'but') of the tokens whose valence is nonzero.
 
-    # -- per-word rules -----------------------------------------------------------------------
-    def _nonzero_valences(self, words: list[str], lowers: list[str]) -> tuple[list[int], list[float]]:
-        """Positions and valences of the tokens whose valence (before 'but') is nonzero.
-
-        All other tokens have valence 0: only lexicon words get a valence, and boosters and the
-        'kind' of 'kind of' are forced to 0 even if they were in the lexicon.
+        ``tokens`` are the whitespace-separated chunks, ``lowers`` the lower-cased VADER words.
+        Every other token has valence 0: only lexicon words get a valence, and boosters and the
+        'kind' of 'kind of' are forced to 0. This is the original ``sentiment_valence`` with
+        its helper checks inlined.
         """
-        lexicon = self.lexicon
-        n_words = len(words)
-        n_upper = sum(map(str.isupper, words))
-        is_cap_diff = 0 < n_words - n_upper < n_words
-        check_idioms = not _IDIOM_WORDS.isdisjoint(lowers)
         positions: list[int] = []
         valences: list[float] = []
-        for i, word_lower in enumerate(lowers):
-            if word_lower not in lexicon or word_lower in BOOSTER_DICT:
-                continue
+        n_words = len(lowers)
+        hits = list(compress(range(n_words), map(self._scored_words.__contains__, lowers)))
+        if not hits:
+            return positions, valences
+        lexicon = self.lexicon
+        present = set(lowers)
+        check_idioms = not _IDIOM_ANCHORS.isdisjoint(present)
+        check_no = "no" in present
+        check_least = "least" in present and "least" not in lexicon
+        cap_diff = None  # computed on first need: most sentences have no ALL-CAPS word
+        for i in hits:
+            word_lower = lowers[i]
             if word_lower == "kind" and i < n_words - 1 and lowers[i + 1] == "of":
                 continue
-            valence = self._valence(i, words, lowers, is_cap_diff, check_idioms)
-            if valence != 0:
+            base = valence = lexicon[word_lower]
+            if check_no:
+                valence = _no_rule(valence, base, lowers, i, lexicon)
+            if tokens[i].isupper():
+                if cap_diff is None:
+                    cap_diff = _cap_differential(tokens)
+                if cap_diff:
+                    if valence > 0:
+                        valence += C_INCR
+                    else:  # QUIRK: also for valence == 0
+                        valence -= C_INCR
+            if i == 0:
+                if valence:
+                    positions.append(i)
+                    valences.append(valence)
+                continue
+
+            # one word back: booster, simple negation
+            before_1 = lowers[i - 1]
+            if before_1 not in lexicon:  # QUIRK: a lexicon word blocks all rules at its distance
+                booster = BOOSTER_DICT.get(before_1)
+                if booster is not None:
+                    emphasised = tokens[i - 1].isupper()
+                    if emphasised and cap_diff is None:
+                        cap_diff = _cap_differential(tokens)
+                    valence = valence + _booster_scalar(
+                        booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_1_WEIGHT)
+                if before_1 in NEGATE or "n't" in before_1:
+                    valence = valence * N_SCALAR
+            # two words back: booster, "never so/this", "without doubt", negation
+            if i > 1:
+                before_2 = lowers[i - 2]
+                if before_2 not in lexicon:
+                    booster = BOOSTER_DICT.get(before_2)
+                    if booster is not None:
+                        emphasised = tokens[i - 2].isupper()
+                        if emphasised and cap_diff is None:
+                            cap_diff = _cap_differential(tokens)
+                        valence = valence + _booster_scalar(
+                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_2_WEIGHT)
+                    if before_2 == "never" and before_1 in _SO_THIS:
+                        valence = valence * NEVER_SO_MULTIPLIER
+                    elif before_2 == "without" and before_1 == "doubt":
+                        pass
+                    elif before_2 in NEGATE or "n't" in before_2:
+                        valence = valence * N_SCALAR
+            # three words back: the same, plus the special-case idioms
+            if i > 2:
+                before_3 = lowers[i - 3]
+                if before_3 not in lexicon:
+                    booster = BOOSTER_DICT.get(before_3)
+                    if booster is not None:
+                        emphasised = tokens[i - 3].isupper()
+                        if emphasised and cap_diff is None:
+                            cap_diff = _cap_differential(tokens)
+                        valence = valence + _booster_scalar(
+                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_3_WEIGHT)
+                    # QUIRK (precedence bug in the original): `(never and so/this) or so/this`,
+                    # so "so"/"this" right before the word multiplies by 1.25 without any "never"
+                    if (before_3 == "never" and lowers[i - 2] in _SO_THIS) or before_1 in _SO_THIS:
+                        valence = valence * NEVER_SO_MULTIPLIER
+                    elif before_3 == "without" and (lowers[i - 2] == "doubt" or before_1 == "doubt"):
+                        pass
+                    elif before_3 in NEGATE or "n't" in before_3:
+                        valence = valence * N_SCALAR
+                    if check_idioms:
+                        valence = _idioms_rule(valence, lowers, i)
+            # "least": "least good" is negated, "at least good" / "very least good" are not
+            if check_least and before_1 == "least" and (i == 1 or lowers[i - 2] not in _AT_VERY):
+                valence = valence * N_SCALAR
+            if valence:
                 positions.append(i)
                 valences.append(valence)
         return positions, valences
-
-    def _valence(self, i: int, words: list[str], lowers: list[str], is_cap_diff: bool,
-                 check_idioms: bool) -> float:
-        """The original ``sentiment_valence`` for lexicon word ``i`` (incl. ``_least_check``)."""
-        lexicon = self.lexicon
-        n_words = len(lowers)
-        word_lower = lowers[i]
-        base = lexicon[word_lower]
-        valence = base
-        # "no" right before another lexicon word is a negator, not a sentiment word itself
-        if word_lower == "no" and i != n_words - 1 and lowers[i + 1] in lexicon:
-            valence = 0.0
-        if ((i > 0 and lowers[i - 1] == "no") or (i > 1 and lowers[i - 2] == "no")
-                or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in _OR_NOR)):
-            valence = base * N_SCALAR
-        if is_cap_diff and words[i].isupper():
-            if valence > 0:
-                valence += C_INCR
-            else:  # QUIRK: also for valence == 0
-                valence -= C_INCR
-
-        for distance in (1, 2, 3):
-            if i < distance:
-                break
-            before_lower = lowers[i - distance]
-            if before_lower in lexicon:  # QUIRK: a lexicon word blocks all rules at this distance
-                continue
-            booster = BOOSTER_DICT.get(before_lower)
-            if booster is not None:
-                scalar = -booster if valence < 0 else booster
-                if is_cap_diff and words[i - distance].isupper():
-                    if valence > 0:
-                        scalar += C_INCR
-                    else:
-                        scalar -= C_INCR
-                if distance == 2 and scalar != 0:
-                    scalar *= BOOSTER_DISTANCE_2_WEIGHT
-                elif distance == 3 and scalar != 0:
-                    scalar *= BOOSTER_DISTANCE_3_WEIGHT
-                valence = valence + scalar
-            valence = self._negation_rule(valence, lowers, i, distance)
-            if distance == 3 and check_idioms:
-                valence = self._idioms_rule(valence, lowers, i)
-
-        # "least": "least good" is negated, "at least good" / "very least good" are not
-        if i > 0 and lowers[i - 1] == "least" and "least" not in lexicon:
-            if i == 1 or lowers[i - 2] not in _AT_VERY:
-                valence = valence * N_SCALAR
-        return valence
-
-    @staticmethod
-    def _negation_rule(valence: float, lowers: list[str], i: int, distance: int) -> float:
-        """The original ``_negation_check`` with ``start_i = distance - 1``."""
-        if distance == 1:
-            if _is_negation(lowers[i - 1]):
-                valence = valence * N_SCALAR
-        elif distance == 2:
-            if lowers[i - 2] == "never" and lowers[i - 1] in _SO_THIS:
-                valence = valence * NEVER_SO_MULTIPLIER
-            elif lowers[i - 2] == "without" and lowers[i - 1] == "doubt":
-                pass
-            elif _is_negation(lowers[i - 2]):
-                valence = valence * N_SCALAR
-        else:
-            # QUIRK (precedence bug in the original): `never and so/this  or  so/this right before`
-            if (lowers[i - 3] == "never" and lowers[i - 2] in _SO_THIS) or lowers[i - 1] in _SO_THIS:
-                valence = valence * NEVER_SO_MULTIPLIER
-            elif lowers[i - 3] == "without" and (lowers[i - 2] == "doubt" or lowers[i - 1] == "doubt"):
-                pass
-            elif _is_negation(lowers[i - 3]):
-                valence = valence * N_SCALAR
-        return valence
-
-    @staticmethod
-    def _idioms_rule(valence: float, lowers: list[str], i: int) -> float:
-        """The original ``_special_idioms_check`` (only reached for i > 2)."""
-        w3, w2, w1, w0 = lowers[i - 3], lowers[i - 2], lowers[i - 1], lowers[i]
-        one_zero = f"{w1} {w0}"
-        two_one_zero = f"{w2} {w1} {w0}"
-        two_one = f"{w2} {w1}"
-        three_two_one = f"{w3} {w2} {w1}"
-        three_two = f"{w3} {w2}"
-        for sequence in (one_zero, two_one_zero, two_one, three_two_one, three_two):
-            if sequence in SPECIAL_CASES:
-                valence = SPECIAL_CASES[sequence]
-                break
-        n_words = len(lowers)
-        if n_words - 1 > i:
-            zero_one = f"{w0} {lowers[i + 1]}"
-            if zero_one in SPECIAL_CASES:
-                valence = SPECIAL_CASES[zero_one]
-        if n_words - 1 > i + 1:
-            zero_one_two = f"{w0} {lowers[i + 1]} {lowers[i + 2]}"
-            if zero_one_two in SPECIAL_CASES:
-                valence = SPECIAL_CASES[zero_one_two]
-        # booster bigrams such as "kind of" / "sort of" before the word (sign not adjusted)
-        for n_gram in (three_two_one, three_two, two_one):
-            if n_gram in BOOSTER_DICT:
-                valence = valence + BOOSTER_DICT[n_gram]
-        return valence
 
     # -- public API ---------------------------------------------------------------------------
     def polarity_scores(self, text: str) -> dict[str, float]:
@@ -422,12 +467,17 @@ class FastVader:
         {'neg': 0.284, 'neu': 0.56, 'pos': 0.156, 'compound': -0.3818}
         """
         text = self._prepare(text)
-        words, lowers = self._words(text)
-        n_words = len(words)
+        tokens = text.split()
+        n_words = len(tokens)
         if n_words == 0:
             return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
-        positions, valences = self._nonzero_valences(words, lowers)
-        if valences and "but" in lowers:
+        if len(_LOWER_WORD_CACHE) > WORD_CACHE_MAX_ENTRIES:
+            _LOWER_WORD_CACHE.clear()
+        lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
+        positions, valences = self._nonzero_valences(tokens, lowers)
+        if not valences:  # every token neutral: the original's formulas give exactly this
+            return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
+        if "but" in lowers:
             _apply_but_rule(positions, valences, lowers.index("but"))
 
         sum_s = float(sum(valences))  # same order as the original; its zeros add nothing
@@ -446,15 +496,15 @@ class FastVader:
             else:
                 neg_sum += value - 1
         neu_count = n_words - len(valences)
-        if pos_sum > math.fabs(neg_sum):
+        if pos_sum > abs(neg_sum):
             pos_sum += punct_emph_amplifier
-        elif pos_sum < math.fabs(neg_sum):
+        elif pos_sum < abs(neg_sum):
             neg_sum -= punct_emph_amplifier
-        total = pos_sum + math.fabs(neg_sum) + neu_count
-        return {
-            "neg": round(math.fabs(neg_sum / total), PROPORTION_DECIMALS),
-            "neu": round(math.fabs(neu_count / total), PROPORTION_DECIMALS),
-            "pos": round(math.fabs(pos_sum / total), PROPORTION_DECIMALS),
+        total = pos_sum + abs(neg_sum) + neu_count
+        return {  # (the original takes fabs() of these ratios too; all are already >= 0)
+            "neg": round(abs(neg_sum) / total, PROPORTION_DECIMALS),
+            "neu": round(neu_count / total, PROPORTION_DECIMALS),
+            "pos": round(pos_sum / total, PROPORTION_DECIMALS),
             "compound": round(compound, COMPOUND_DECIMALS),
         }
 
@@ -490,22 +540,23 @@ class FastVader:
         else:
             processed, source_index = text, None
         lead = len(processed) - len(processed.lstrip())
-        stripped = processed.strip()
+        tokens: list[str] = []
+        words: list[str] = []
         spans: list[tuple[int, int]] = []
-        for match in _TOKEN_RE.finditer(stripped):
+        for match in _TOKEN_RE.finditer(processed.strip()):
             token = match.group()
+            word = _strip_punc_if_word(token)
             start = match.start() + lead
-            if len(token.strip(_PUNCTUATION)) > EMOTICON_MAX_STRIPPED_LEN:
+            if word is not token:
                 start += len(token) - len(token.lstrip(_PUNCTUATION))
-                end = start + len(token.strip(_PUNCTUATION))
-            else:
-                end = start + len(token)
+            end = start + len(word)
             if source_index is not None:
                 start, end = source_index[start], source_index[end - 1] + 1
+            tokens.append(token)
+            words.append(word)
             spans.append((start, end))
-        words, lowers = self._words(stripped)
         full = [0.0] * len(words)
-        for position, value in zip(*self._nonzero_valences(words, lowers)):
+        for position, value in zip(*self._nonzero_valences(tokens, [word.lower() for word in words])):
             full[position] = value
         return [(word, start, end, value) for word, (start, end), value in zip(words, spans, full)]
 
