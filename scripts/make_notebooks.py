@@ -1,0 +1,143 @@
+"""Generate notebooks/01-04 (thin: narrative + calls into analysis/), committed without outputs.
+
+    .venv/bin/python scripts/make_notebooks.py
+
+Figures drawn per notebook: 01 none (tables only); 02 tone_heatmap, tone_ci, actor_salience,
+tone_along_article; 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analysis import config  # noqa: E402
+
+PARAMETERS = """\
+# Parameters (papermill convention): the pipeline injects other directories after this cell.
+from analysis import config
+processed_dir = config.PROCESSED_DIR
+figures_dir = config.FIGURES_DIR"""
+
+SETUP = """\
+from pathlib import Path
+import pandas as pd
+from IPython.display import Image, display
+from analysis import compare, pipeline, plots, report
+
+processed_dir, figures_dir = Path(processed_dir), Path(figures_dir)
+tables = pipeline.load_tables(processed_dir)
+labels = plots.outlet_labels(tables["articles"], wrap=None)"""
+
+
+def show(fn: str) -> str:
+    return f"paths = plots.{fn}(tables, figures_dir)\ndisplay(Image(filename=str(paths[0])))"
+
+
+NOTEBOOKS = {
+    "01-corpus-overview.ipynb": [
+        "# 01 Corpus overview\n\nFive English articles, one per outlet, on Putin's state visit to "
+        "the DPRK (18-19 June 2024). This notebook lists what was analysed: the articles and how "
+        "sure we are of each outlet, the manifest of raw files, and how much text and how many "
+        "actor mentions each article contributes. No figure is drawn here.",
+        ("code", PARAMETERS), ("code", SETUP),
+        "## Articles\n\n`outlet_confidence` says how the outlet was attributed (confirmed, inferred "
+        "or unknown). With one article per outlet, every outlet comparison is an article comparison.",
+        ("code", 'cols = ["article_id", "outlet", "outlet_label", "outlet_confidence", "published",\n'
+                 '        "title", "n_words", "n_sentences"]\n'
+                 'tables["articles"][[c for c in cols if c in tables["articles"]]]'),
+        "## Manifest\n\nOne row per raw input file: its checksum and whether it was scored or "
+        "skipped (with the reason).",
+        ("code", 'tables["manifest"]'),
+        "## Words, sentences and voice",
+        ("code", 'sentences = compare.with_outlet(tables["sentences"], tables["articles"])\n'
+                 'sentences.groupby(["outlet", "voice"]).size().unstack(fill_value=0)'),
+        "## Actor mentions per outlet\n\nCounts of alias matches (rows: outlets, columns: actors). "
+        "0 means the outlet never names the actor.",
+        ("code", 'salience = compare.actor_salience(tables["mentions"], tables["articles"],\n'
+                 '                                  sorted(tables["outlet_actor_tone"]["actor"].unique()))\n'
+                 'salience.pivot(index="outlet", columns="actor", values="n_mentions")'),
+        "Which aliases matched, per actor (to check the alias lists):",
+        ("code", 'tables["mentions"].groupby(["actor", "alias"]).size().rename("n").reset_index()'),
+    ],
+    "02-actor-tone.ipynb": [
+        "# 02 Tone toward actors\n\nHow each outlet speaks about Russia, the DPRK, the US and "
+        "NATO. Tone is in [-1, 1]; every number comes with n (sentences) and a 95% bootstrap "
+        "interval. *n/m* = the outlet does not mention the actor, which is not the same as neutral.",
+        ("code", PARAMETERS), ("code", SETUP),
+        "## Tone heatmap (outlet x actor)", ("code", show("tone_heatmap")),
+        "## Means with 95% intervals\n\nOverlapping intervals mean the data cannot tell the "
+        "outlets apart.", ("code", show("tone_ci")),
+        "## The summary table", ("code", "report.summary_table(tables)"),
+        "## Salience: mentions per 1,000 words", ("code", show("actor_salience")),
+        "## Tone along each article\n\nWhole-sentence VADER compound (not actor-targeted), in "
+        "reading order; quoted speech marked separately from the author's voice.",
+        ("code", show("tone_along_article")),
+        "## Evidence for one cell\n\nThe sentences behind the best-attested core-actor cell "
+        "(largest n); `report.evidence_sentences(tables, outlet, actor)` works for any cell.",
+        ("code", 'tone = tables["outlet_actor_tone"]\n'
+                 'core = tone[tone["actor"].isin(compare.core_actors(tone["actor"].unique()))]\n'
+                 'cell = core.sort_values(["n_sentences", "outlet", "actor"], ascending=[False, True, True]).iloc[0]\n'
+                 'print(labels.get(cell["outlet"], cell["outlet"]), "->", cell["actor"],\n'
+                 '      report.format_tone(cell["tone_mean"], cell["ci_low"], cell["ci_high"], int(cell["n_sentences"])))\n'
+                 'with pd.option_context("display.max_colwidth", None):\n'
+                 '    display(report.evidence_sentences(tables, cell["outlet"], cell["actor"]))'),
+    ],
+    "03-framing.ipynb": [
+        "# 03 Framing\n\nFrames are dictionaries of terms (`data/lexicons/frames.yaml`). A hit is a "
+        "term match; rates are per 1,000 words. Read the KWIC lines before trusting a rate.",
+        ("code", PARAMETERS), ("code", SETUP),
+        "## Frame profile per outlet", ("code", show("frame_profile")),
+        ("code", 'compare.top_frames(compare.frame_profile(tables["frame_rates"]))'),
+        "## Which frames surround which actor\n\nShare of the actor's sentences that contain a "
+        "term of the frame (all outlets pooled).", ("code", show("actor_frames")),
+        ("code", 'compare.actor_frame_association(tables["actor_frames"], by_outlet=True)'),
+        "## Frame hits in context (KWIC)\n\nThe first hits of each outlet; the report lists all.",
+        ("code", 'kwic_columns = ["frame", "left", "term", "right", "voice"]\n'
+                 'for outlet in sorted(labels):\n'
+                 '    rows = report.kwic_table(tables["frame_hits"], tables["articles"], outlet)\n'
+                 '    print(labels[outlet], f"({len(rows)} hits)")\n'
+                 '    display(pd.DataFrame(rows[:8], columns=kwic_columns))'),
+    ],
+    "04-outlet-comparison.ipynb": [
+        "# 04 Outlet comparison\n\nWhich words set each outlet apart (log-odds ratio with "
+        "informative Dirichlet prior, Monroe, Colaresi & Quinn 2008) and how similar the texts are "
+        "overall (TF-IDF cosine). With one article per outlet these compare articles.",
+        ("code", PARAMETERS), ("code", SETUP),
+        "## Distinctive words", ("code", show("distinctive_words")),
+        ("code", 'sentences = compare.with_outlet(tables["sentences"], tables["articles"])\n'
+                 'compare.distinctive_words(sentences, "outlet", top_k=plots.DISTINCTIVE_TOP_K)'),
+        "## Similarity between outlets\n\nHigh similarity between two outlets can point to shared "
+        "wire copy or one text derived from another.", ("code", show("outlet_similarity")),
+        ("code", 'compare.outlet_similarity(sentences).pivot(index="outlet_a", columns="outlet_b", values="cosine").round(3)'),
+    ],
+}
+
+
+def build(cells) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                  "name": "python3"},
+                   "language_info": {"name": "python"}}
+    for i, cell in enumerate(cells):
+        if isinstance(cell, str):
+            c = new_markdown_cell(cell)
+        else:
+            c = new_code_cell(cell[1])
+            if cell[1] == PARAMETERS:
+                c.metadata["tags"] = ["parameters"]
+        c["id"] = f"cell-{i:02d}"   # stable ids: regenerating gives identical files
+        nb.cells.append(c)
+    return nb
+
+
+def main() -> None:
+    for name, cells in NOTEBOOKS.items():
+        nbformat.write(build(cells), config.NOTEBOOKS_DIR / name)
+
+
+if __name__ == "__main__":
+    main()
