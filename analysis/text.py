@@ -11,6 +11,7 @@ column and a notebook can call it on a single string.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -263,10 +264,16 @@ def _is_boundary_after_period(word: str, next_token: str, next_open: str) -> boo
     return True
 
 
+# How far back to look for the word before a candidate. Every abbreviation and initialism the
+# rules know is far shorter; the bound keeps a long text without spaces linear, not quadratic.
+_WORD_LOOKBACK_CHARS = 64
+
+
 def _word_before(text: str, position: int) -> str:
     """The whitespace-delimited token that ends at ``position`` ('' after a space)."""
-    pieces = text[text.rfind(" ", 0, position) + 1:position].split()
-    return pieces[-1] if pieces and position > 0 and not text[position - 1].isspace() else ""
+    if position == 0 or text[position - 1].isspace():
+        return ""
+    return text[max(0, position - _WORD_LOOKBACK_CHARS):position].split()[-1]
 
 
 def _boundary_end(match: re.Match[str], text: str) -> int | None:
@@ -410,9 +417,13 @@ def sentence_voices(text: str, spans: list[tuple[int, int]]) -> list[str]:
         (start, end) for start, end in quotation_spans(text)
         if count_words(text[start:end]) >= MIN_QUOTE_WORDS
     ]
+    # Quotations are disjoint and sorted, so only the last one starting before a sentence's end
+    # can overlap it: a bisection per sentence instead of a scan over all quotations.
+    quote_starts = [q_start for q_start, _ in long_quotes]
     voices = []
     for start, end in spans:
-        in_quote = any(q_start < end and start < q_end for q_start, q_end in long_quotes)
+        last = bisect.bisect_left(quote_starts, end) - 1
+        in_quote = last >= 0 and long_quotes[last][1] > start
         attributed = _REPORTING_VERB_PATTERN.search(text, start, end) is not None
         voices.append("quoted" if in_quote or attributed else "author")
     return voices

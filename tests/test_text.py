@@ -466,3 +466,36 @@ def test_normalize_keeps_length_on_seeds(path):
     assert len(normalized) == len(raw)
     assert "’" not in normalized and "“" not in normalized
 
+
+
+# --------------------------------------------------------------------------- scaling guards
+
+
+def test_split_word_lookback_is_bounded_but_rules_still_apply():
+    # A 100-character token before a period is longer than the look-back window; it is no
+    # abbreviation, so the period before "The" is a boundary. "Mr." after a tab still is one.
+    long_token = "x" * 100
+    value = f"See {long_token}. The end.\tMr. Kim left."
+    assert _sentences(value) == [f"See {long_token}.", "The end.", "Mr. Kim left."]
+
+
+_VOICE_ALPHABET = st.sampled_from(
+    ['"', "“", "”", " one two three", " a", ". ", ".\n", " The", " said", "x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VOICE_ALPHABET, max_size=40).map("".join))
+def test_sentence_voices_matches_brute_force_overlap(value):
+    # The bisection in sentence_voices must agree with checking every quotation.
+    spans = text.split_sentences(value)
+    long_quotes = [
+        (a, b) for a, b in text.quotation_spans(value)
+        if text.count_words(value[a:b]) >= text.MIN_QUOTE_WORDS
+    ]
+    expected = []
+    for start, end in spans:
+        in_quote = any(a < end and start < b for a, b in long_quotes)
+        attributed = text._REPORTING_VERB_PATTERN.search(value, start, end) is not None
+        expected.append("quoted" if in_quote or attributed else "author")
+    assert text.sentence_voices(value, spans) == expected
