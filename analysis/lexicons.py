@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -513,10 +514,14 @@ def _literal(term: Term) -> str:
     return _SPLIT_GAP.sub(" ", term.text.replace(STEM_MARK, ""))
 
 
+@lru_cache(maxsize=None)
+def _term_matcher(text: str, case_sensitive: bool) -> re.Pattern:
+    return re.compile(entry_regex(text, stems=True), 0 if case_sensitive else re.IGNORECASE)
+
+
 def _covers(a: Term, b: Term) -> bool:
     """True if term ``a`` matches the whole text of term ``b`` (b's stems read literally)."""
-    flags = 0 if a.case_sensitive else re.IGNORECASE
-    return re.fullmatch(entry_regex(a.text, stems=True), _literal(b), flags) is not None
+    return _term_matcher(a.text, a.case_sensitive).fullmatch(_literal(b)) is not None
 
 
 def _check_term_pair(path: Path, earlier: Term, term: Term) -> None:
