@@ -20,7 +20,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         dirs = pipeline.run_study(corpus_path=args.corpus, metadata=args.metadata, out=args.out,
                                   method=args.tone_method, run_notebooks=not args.no_notebooks,
-                                  progress=not args.quiet)
+                                  progress=not args.quiet, actors_path=args.actors, frames_path=args.frames)
     except (CorpusError, LexiconError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--metadata", type=Path, default=None, help="articles.csv for a folder corpus")
     run.add_argument("--out", type=Path, default=None,
                      help="write processed/, figures/ and notebooks/ here instead of the repo's folders")
+    run.add_argument("--actors", type=Path, default=config.ACTORS_YAML, help="actor lexicon YAML")
+    run.add_argument("--frames", type=Path, default=config.FRAMES_YAML, help="frame lexicon YAML")
     run.add_argument("--tone-method", default=None,
                      help="tone method (default: the best available on NewsMTSC-rw dev)")
     run.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks (no figures)")

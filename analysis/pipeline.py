@@ -236,12 +236,16 @@ def output_dirs(out: Path | None) -> dict[str, Path]:
 
 
 def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out: Path | None = None,
-              method: str | None = None, run_notebooks: bool = True, progress: bool = True) -> dict[str, Path]:
+              method: str | None = None, run_notebooks: bool = True, progress: bool = True,
+              actors_path: Path = config.ACTORS_YAML, frames_path: Path = config.FRAMES_YAML) -> dict[str, Path]:
     """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds."""
     from analysis import report
 
-    articles = corpus.load_corpus(corpus_path, metadata)  # corpus-level errors stop here, before any write
-    tables = build_tables(articles, method=method, progress=progress)
+    # Lexicon and corpus-level errors stop the run here, before anything is written.
+    actor_lexicon = lexicons.load_actors(actors_path)
+    frame_lexicon = lexicons.load_frames(frames_path)
+    articles = corpus.load_corpus(corpus_path, metadata)
+    tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress)
     dirs = output_dirs(out)
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
             io.staged_output_dir(dirs["figures"]) as figures_stage:
