@@ -23,6 +23,7 @@ NOT_MENTIONED = "not mentioned"
 EVIDENCE_KWIC_CHARS = 60           # characters of context either side of a frame term
 TONE_DECIMALS = 2
 VALIDATION_CSV = "validation.csv"
+CONFIRMED = "confirmed"             # outlet_confidence value of a checked attribution
 VALIDATION_FIGURE_GLOB = "validation*.png"
 
 # Caption per figure (file stem in figures_dir), in report order.
@@ -340,10 +341,8 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
     limits = [
         "VADER is a lexicon built for social-media text, not news; it scores the words around an "
         "actor, not stance, and misses irony, reported criticism and diplomatic understatement.",
-        "Three of the five outlets are unidentified or only inferred; outlet labels say how sure "
-        "the attribution is.",
-        "With one article per outlet, 'outlet' means 'this article': differences between outlets "
-        "cannot be separated from differences between individual articles or authors.",
+        _attribution_limit(tables["articles"]),
+        _one_article_limit(tables["articles"]),
         "Small n: many outlet x actor cells rest on a handful of sentences; intervals are wide.",
         "Dictionary frames and aliases miss paraphrases and can match out of context; the KWIC "
         "tables let readers check every hit.",
@@ -352,9 +351,28 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
     for term, text in items:
         parts.append(f"<dt><b>{_e(term)}</b></dt><dd>{text}</dd>")
     parts.append("</dl><h3>Limitations</h3><ul>")
-    parts.extend(f"<li>{_e(x)}</li>" for x in limits)
+    parts.extend(f"<li>{_e(x)}</li>" for x in limits if x)
     parts.append("</ul>")
     return "\n".join(parts)
+
+
+def _attribution_limit(articles: pd.DataFrame) -> str:
+    """How many outlets are not confirmed, from ``outlet_confidence``."""
+    if "outlet_confidence" not in articles:
+        return "Outlet attribution was not recorded for these articles."
+    conf = articles.drop_duplicates("outlet")["outlet_confidence"].astype(str)
+    unsure = int((conf != CONFIRMED).sum())
+    if not unsure:
+        return ""
+    return (f"{unsure} of {len(conf)} outlets are not confirmed (inferred or unknown); outlet "
+            "labels say how sure the attribution is.")
+
+
+def _one_article_limit(articles: pd.DataFrame) -> str:
+    if articles.groupby("outlet").size().max() > 1:
+        return ""
+    return ("With one article per outlet, 'outlet' means 'this article': differences between "
+            "outlets cannot be separated from differences between individual articles or authors.")
 
 
 def _corpus_html(articles: pd.DataFrame) -> str:

@@ -38,6 +38,9 @@ def test_report_sections_and_byte_identical(study, tmp_path):
     assert not re.search(r"(src|href)=\"(https?:|//)", text)   # no external assets
     assert "BNN &lt;Breaking&gt; &amp; Co" in text and "<Breaking>" not in text
     assert "VADER is a lexicon built for social-media text" in text
+    # synthetic corpus: 4 outlets, all 'inferred', one article each
+    assert "4 of 4 outlets are not confirmed" in text
+    assert "With one article per outlet" in text
 
 
 def test_summary_table_cells(study):
