@@ -14,9 +14,10 @@ All three scorers share the tone-method interface of docs/ARCHITECTURE.md::
   crossed -- and weighted by that decay; VADER's "but" rule (x0.5 before, x1.5 after) is applied;
   words inside any target mention are ignored; the sum is squashed with VADER's ``normalize``.
 
-An empty span (``start == end``) means "no target": the whole sentence is the context (used for
-the NYT benchmark, whose snippets have no target). Window -> whole sentence; attribution -> every
-word with weight 1 (no decay, no clause penalty).
+A sentence without a target (the NYT benchmark) is scored by passing the whole sentence as the
+span, ``(0, len(sentence))`` (an empty span ``start == end`` is accepted too): the whole sentence is
+the context. Window -> the whole sentence; attribution -> every word with weight 1 (no decay, no
+clause penalty, no exclusion of the "mention"); sentence -> unchanged.
 
 >>> s = "The senator praised Smith but condemned Jones."
 >>> others = [[(40, 45)], [(20, 25)]]        # each row names the sentence's other target
@@ -300,9 +301,9 @@ def attribute_raw(sv: SentenceValences, target: Span, others: Sequence[Span] = (
     """
     n = len(sv.spans)
     weighted = sv.valence * sv.but_weight
-    if target[1] <= target[0]:                       # no target: whole sentence, weight 1
-        return float(weighted.sum())
-    target_tokens = _tokens_in_span(sv.spans, *target)
+    target_tokens = _tokens_in_span(sv.spans, *target) if target[1] > target[0] else []
+    if target[1] <= target[0] or len(target_tokens) == n:
+        return float(weighted.sum())                 # no target / whole sentence: weight 1 each
     if not target_tokens or n == 0:
         return 0.0
     inside_any = np.zeros(n, dtype=bool)
