@@ -59,6 +59,9 @@ _BULLET_CHARS = "•‣◦▪●·*\\-"
 # Applied in this order by ``clean_text``. Normalisation comes first so the furniture rules can
 # match whole lines exactly; duplicate-paragraph removal comes after furniture removal so that
 # a caption repeated around a removed line is still seen as a repeat.
+# Runs of spaces are matched only from their first character ((?<![ ]) / (?<!\s)): without
+# that, a pattern like '[ ]+$' restarts inside a long run at every position, which is
+# quadratic (a 1 MB run of spaces took minutes).
 CLEANING_RULES: tuple[CleaningRule, ...] = (
     CleaningRule(
         "line_endings",
@@ -89,13 +92,13 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
     ),
     CleaningRule(
         "tweet_picture_links",
-        re.compile(r"[ ]*\bpic\.twitter\.com/[A-Za-z0-9]+"),
+        re.compile(r"(?<![ ])[ ]*\bpic\.twitter\.com/[A-Za-z0-9]+"),
         "",
         "'pic.twitter.com/...' tokens are the image link of an embedded tweet (002), not prose.",
     ),
     CleaningRule(
         "trim_line_edges",
-        re.compile(r"(?m)^[ ]+|[ ]+$"),
+        re.compile(r"(?m)^[ ]+|(?<![ ])[ ]+$"),
         "",
         "Leading/trailing spaces on a line carry no meaning (004 starts with a space; bullets "
         "in 000 are indented) and would stop the exact-line rules below from matching.",
@@ -153,7 +156,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
     ),
     CleaningRule(
         "outer_whitespace",
-        re.compile(r"\A\s+|\s+\Z"),
+        re.compile(r"\A\s+|(?<!\s)\s+\Z"),
         "",
         "Whitespace before the first or after the last character is not content.",
     ),
@@ -225,8 +228,10 @@ SENTENCE_STARTERS = frozenset({
 _CLOSERS = "\"'”’»)\\]"
 # Scanning for the punctuation itself (not from each word start) is ~4x faster on PerSenT
 # (28 vs 7.6 Mchar/s); the word before a candidate is looked up only when a rule needs it.
+# A run of punctuation is tried once, from its start and without backtracking, so a long run
+# of dots or quotes stays linear.
 _BOUNDARY_CANDIDATE = re.compile(
-    rf"(?P<term>[.!?…]+)(?P<close>[{_CLOSERS}]*)(?=\s|\Z)|(?P<newline>\n)"
+    rf"(?<![.!?…])(?P<term>[.!?…]++)(?P<close>[{_CLOSERS}]*+)(?=\s|\Z)|(?P<newline>\n)"
 )
 # The first token after a candidate, with any opening quotes/brackets before it.
 _NEXT_TOKEN = re.compile(r"[ \t\f\v\u00a0]*(?P<open>[\"'“‘«(\[]*)(?P<token>[^\s\"'“”‘’«»()\[\]]*)")
