@@ -2,7 +2,7 @@
 
 Usage (from the repo root):
 
-    .venv/bin/python scripts/eval_splitter.py [--persent-docs 300] [--repeats 5]
+    .venv/bin/python scripts/eval_splitter.py [--persent-docs 300] [--repeats 5] [--scaling]
 
 Prints, for the hand-written gold set, the five cleaned seed articles and the first N PerSenT
 dev documents: exact-match accuracy on the gold set, boundary precision/recall/F1 of our
@@ -52,18 +52,26 @@ def boundaries(spans: list[tuple[int, int]]) -> set[int]:
 
 def agreement(documents: list[str], segmenter: pysbd.Segmenter) -> dict[str, float]:
     """Boundary precision/recall/F1 of our splitter with pysbd as reference, micro-averaged."""
-    true_positive = ours_total = reference_total = 0
+    true_positive = ours_total = reference_total = ours_only_in_quote = 0
     for document in documents:
         ours = boundaries(ours_spans(document))
         reference = boundaries(pysbd_spans(segmenter, document))
         true_positive += len(ours & reference)
+        # pysbd keeps a multi-sentence quotation as one sentence; we split inside it. Counting
+        # those separates a convention difference from real disagreements.
+        quotes = text.quotation_spans(document)
+        ours_only_in_quote += sum(
+            any(q_start < boundary < q_end for q_start, q_end in quotes)
+            for boundary in ours - reference
+        )
         ours_total += len(ours)
         reference_total += len(reference)
     precision = true_positive / ours_total if ours_total else float("nan")
     recall = true_positive / reference_total if reference_total else float("nan")
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else float("nan")
     return {"precision": precision, "recall": recall, "f1": f1,
-            "ours_boundaries": ours_total, "pysbd_boundaries": reference_total}
+            "ours_boundaries": ours_total, "pysbd_boundaries": reference_total,
+            "ours_only_in_quote": ours_only_in_quote}
 
 
 def throughput(split, documents: list[str], repeats: int) -> tuple[float, float]:
@@ -98,6 +106,8 @@ def report_corpus(name: str, documents: list[str], segmenter, repeats: int, pysb
     print(f"boundary agreement vs pysbd: precision {scores['precision']:.3f}  "
           f"recall {scores['recall']:.3f}  F1 {scores['f1']:.3f}  "
           f"(ours {scores['ours_boundaries']}, pysbd {scores['pysbd_boundaries']} boundaries)")
+    print(f"ours-only boundaries inside a quotation (pysbd does not split quotes): "
+          f"{scores['ours_only_in_quote']}")
     print(f"ours : {ours_docs:10.1f} docs/s  {ours_sents:10.0f} sentences/s  "
           f"= {ours_sents / REFERENCE_SENTENCES_PER_DOC:8.1f} {REFERENCE_SENTENCES_PER_DOC}-sentence docs/s")
     print(f"pysbd: {sbd_docs:10.1f} docs/s  {sbd_sents:10.0f} sentences/s  "
@@ -105,11 +115,42 @@ def report_corpus(name: str, documents: list[str], segmenter, repeats: int, pysb
     print(f"speed-up: {ours_docs / sbd_docs:.0f}x")
 
 
+# Inputs that make a careless regex quadratic: long runs of one character, and no spaces.
+SCALING_INPUTS = {
+    "spaces then a word": lambda n: "a" + " " * n + "x",
+    "dots": lambda n: "." * n + "x",
+    "'.\")' repeated": lambda n: '.")' * (n // 3) + "x",
+    "straight quotes": lambda n: '"' * n,
+    "tab-separated sentences": lambda n: "abc.\tDef.\t" * (n // 10),
+    "bullets": lambda n: "• " * (n // 2),
+    "PerSenT text": None,  # filled from the benchmark in report_scaling
+}
+SCALING_SIZES = (250_000, 1_000_000)  # 4x apart: linear code takes ~4x as long, quadratic ~16x
+
+
+def report_scaling(persent_text: str) -> None:
+    """Seconds for clean + split + voices at two input sizes; the ratio shows the growth."""
+    print(f"\n== scaling: clean_text + split_sentences + sentence_voices, sizes {SCALING_SIZES}")
+    for name, make in SCALING_INPUTS.items():
+        seconds = []
+        for size in SCALING_SIZES:
+            document = (persent_text * (size // len(persent_text) + 1))[:size] if make is None \
+                else make(size)
+            started = time.perf_counter()
+            cleaned = text.clean_text(document)
+            text.sentence_voices(cleaned, text.split_sentences(cleaned))
+            seconds.append(time.perf_counter() - started)
+        print(f"{name:26s} {seconds[0]:7.3f} s {seconds[1]:7.3f} s  "
+              f"ratio {seconds[1] / seconds[0]:5.1f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persent-docs", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5, help="timing repeats for ours (best of)")
     parser.add_argument("--pysbd-repeats", type=int, default=1, help="timing repeats for pysbd")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also time the text stage on adversarial 0.25 MB and 1 MB inputs")
     args = parser.parse_args(argv)
 
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
@@ -128,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     documents = [str(document) for document in persent["DOCUMENT"].dropna()]
     report_corpus(f"PerSenT dev (first {len(documents)}, raw DOCUMENT)", documents, segmenter,
                   args.repeats, args.pysbd_repeats)
+    if args.scaling:
+        report_scaling("\n".join(documents))
 
 
 if __name__ == "__main__":
