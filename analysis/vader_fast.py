@@ -219,6 +219,16 @@ def _punctuation_emphasis(text: str) -> float:
     return ep_amplifier + qm_amplifier
 
 
+def _compound(valences: list[float], punct_emph_amplifier: float) -> float:
+    """Unrounded compound score from the nonzero token valences (after 'but')."""
+    sum_s = float(sum(valences))  # same order as the original; its zeros add nothing
+    if sum_s > 0:
+        sum_s += punct_emph_amplifier
+    elif sum_s < 0:
+        sum_s -= punct_emph_amplifier
+    return _normalize(sum_s)
+
+
 def _replace_emoji(text: str) -> tuple[str, list[int]]:
     """The original's emoji rewrite; also returns, per output char, its source index in ``text``."""
     pieces: list[str] = []
@@ -351,14 +361,22 @@ class FastVader:
         # tokens that can carry a valence: lexicon words except boosters (always 0 in VADER)
         self._scored_words = frozenset(word for word in LEXICON if word not in BOOSTER_DICT)
 
-    @staticmethod
-    def _prepare(text: str) -> str:
-        """Emoji replaced by their descriptions, surrounding whitespace removed."""
+    def _valences_after_but(self, text: str) -> tuple[str, int, list[float]]:
+        """(text after emoji replacement, number of tokens, nonzero valences after 'but')."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if not text.isascii() and not _EMOJI_CHARS.isdisjoint(text):
             text = _replace_emoji(text)[0]
-        return text.strip()
+        # (the original strips the text first; split() ignores surrounding whitespace anyway,
+        # and stripping cannot change the '!' / '?' counts of the punctuation emphasis)
+        tokens = text.split()
+        if len(_LOWER_WORD_CACHE) > WORD_CACHE_MAX_ENTRIES:
+            _LOWER_WORD_CACHE.clear()
+        lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
+        positions, valences = self._nonzero_valences(tokens, lowers)
+        if valences and "but" in lowers:
+            _apply_but_rule(positions, valences, lowers.index("but"))
+        return text, len(tokens), valences
 
     def _nonzero_valences(self, tokens: list[str], lowers: list[str]) -> tuple[list[int], list[float]]:
         """Positions and valences (before 'but') of the tokens whose valence is nonzero.
@@ -466,27 +484,13 @@ class FastVader:
         >>> FastVader().polarity_scores("The plot was good, but the characters are dull.")
         {'neg': 0.284, 'neu': 0.56, 'pos': 0.156, 'compound': -0.3818}
         """
-        text = self._prepare(text)
-        tokens = text.split()
-        n_words = len(tokens)
+        text, n_words, valences = self._valences_after_but(text)
         if n_words == 0:
             return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
-        if len(_LOWER_WORD_CACHE) > WORD_CACHE_MAX_ENTRIES:
-            _LOWER_WORD_CACHE.clear()
-        lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
-        positions, valences = self._nonzero_valences(tokens, lowers)
         if not valences:  # every token neutral: the original's formulas give exactly this
             return {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
-        if "but" in lowers:
-            _apply_but_rule(positions, valences, lowers.index("but"))
-
-        sum_s = float(sum(valences))  # same order as the original; its zeros add nothing
         punct_emph_amplifier = _punctuation_emphasis(text)
-        if sum_s > 0:
-            sum_s += punct_emph_amplifier
-        elif sum_s < 0:
-            sum_s -= punct_emph_amplifier
-        compound = _normalize(sum_s)
+        compound = _compound(valences, punct_emph_amplifier)
 
         pos_sum = 0.0
         neg_sum = 0.0
@@ -514,7 +518,10 @@ class FastVader:
         >>> FastVader().compound("Today SUX!")
         -0.5461
         """
-        return self.polarity_scores(text)["compound"]
+        text, _, valences = self._valences_after_but(text)
+        if not valences:
+            return 0.0
+        return round(_compound(valences, _punctuation_emphasis(text)), COMPOUND_DECIMALS)
 
     def token_valences(self, text: str) -> list[tuple[str, int, int, float]]:
         """Per-token valences: ``(token, start, end, valence)`` for every VADER token.
@@ -577,8 +584,7 @@ def compound_scores(texts: Iterable[str]) -> np.ndarray:
     >>> compound_scores(["good", "bad", ""]).tolist()
     [0.4404, -0.5423, 0.0]
     """
-    polarity_scores = _shared().polarity_scores
-    return np.fromiter((polarity_scores(text)["compound"] for text in texts), dtype=np.float64)
+    return np.fromiter(map(_shared().compound, texts), dtype=np.float64)
 
 
 def token_valences(text: str) -> list[tuple[str, int, int, float]]:
