@@ -1,0 +1,164 @@
+"""Throughput benchmark of the scoring stage: ``python -m analysis bench [--articles N] [--json] [--jobs N]``.
+
+A synthetic corpus of N articles is built from real news sentences (every ``sentence_normalized``
+of the NewsMTSC jsonl files under ``config.BENCHMARKS_DIR / "newsmtsc"``; fixed seed; 20-40
+sentences per article; a few outlets), written to a temporary folder as JSONL, and three things
+are measured in the same run:
+
+(a) the floor: vaderSentiment's own ``SentimentIntensityAnalyzer.polarity_scores`` on every
+    sentence of the corpus, pre-split, in one process -- what "just run VADER" costs;
+(b) the full scoring stage (``analysis.scale.score_corpus``: read, split, mentions, tone, frames,
+    aggregation, staged Parquet output, no cache) with one process;
+(c) the same with ``--jobs`` worker processes (default: every core).
+
+``--json`` prints exactly one JSON object with the keys of ``RESULT_KEYS``. Peak RSS is the larger
+of this process's and its (reaped) children's peak resident set (``resource.getrusage``), in MB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from analysis import config
+
+NEWSMTSC_DIR = config.BENCHMARKS_DIR / "newsmtsc"
+SENTENCE_FIELD = "sentence_normalized"
+# 20-40 sentences: the range of a typical wire / newspaper article (the five seed articles have 15-35).
+MIN_SENTENCES, MAX_SENTENCES = 20, 40
+# A handful of outlets so outlet-level aggregation has several groups of realistic size.
+SYNTHETIC_OUTLETS = ("outlet_a", "outlet_b", "outlet_c", "outlet_d", "outlet_e")
+SYNTHETIC_PUBLISHED = "2024-06-19"
+DEFAULT_ARTICLES = 5000
+RESULT_KEYS = ("articles", "floor_articles_per_s", "jobs1_articles_per_s", "all_cores_articles_per_s",
+               "ratio_all_cores_to_floor", "peak_rss_mb")
+
+
+class BenchError(RuntimeError):
+    """The benchmark cannot run here (e.g. the NewsMTSC files are missing)."""
+
+
+@lru_cache(maxsize=1)
+def news_sentences(directory: Path = NEWSMTSC_DIR) -> tuple[str, ...]:
+    """Every distinct non-empty ``sentence_normalized`` of the NewsMTSC jsonl files, sorted."""
+    files = sorted(Path(directory).rglob("*.jsonl"))
+    if not files:
+        raise BenchError(f"{directory}: no NewsMTSC .jsonl files; set FRAMING_SHARED_DIR to the folder "
+                         "that holds benchmarks/newsmtsc")
+    found = set()
+    for path in files:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    sentence = json.loads(line).get(SENTENCE_FIELD)
+                    if isinstance(sentence, str) and sentence.strip():
+                        found.add(" ".join(sentence.split()))
+    return tuple(sorted(found))
+
+
+def synthetic_articles(n: int, seed: int = config.RANDOM_SEED,
+                       sentences: Sequence[str] | None = None) -> list[dict]:
+    """``n`` articles (``id, outlet, published, title, text``) of 20-40 sampled news sentences each.
+
+    Returns each article's sentences too (key ``sentences``) so the floor can skip splitting.
+    """
+    pool = list(sentences if sentences is not None else news_sentences())
+    rng = random.Random(seed)
+    articles = []
+    for i in range(n):
+        chosen = rng.sample(pool, rng.randint(MIN_SENTENCES, MAX_SENTENCES))
+        articles.append({"id": f"syn{i:07d}", "outlet": SYNTHETIC_OUTLETS[i % len(SYNTHETIC_OUTLETS)],
+                         "published": SYNTHETIC_PUBLISHED, "title": f"Synthetic article {i}",
+                         "text": " ".join(chosen), "sentences": chosen})
+    return articles
+
+
+def write_synthetic_corpus(n: int, path: Path, seed: int = config.RANDOM_SEED) -> list[list[str]]:
+    """Write ``n`` synthetic articles to ``path`` as JSONL; return each article's sentences."""
+    articles = synthetic_articles(n, seed)
+    with Path(path).open("w", encoding="utf-8") as fh:
+        for article in articles:
+            fh.write(json.dumps({k: v for k, v in article.items() if k != "sentences"}) + "\n")
+    return [article["sentences"] for article in articles]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set of this process or of any reaped child, whichever is larger (MB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024      # ru_maxrss: bytes on macOS, KiB on Linux
+    return max(own, children) * scale / 1e6
+
+
+def measure_floor(article_sentences: Sequence[Sequence[str]]) -> float:
+    """Articles per second of vaderSentiment's own ``polarity_scores`` on pre-split sentences."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    started = time.perf_counter()
+    for sentences in article_sentences:
+        for sentence in sentences:
+            analyzer.polarity_scores(sentence)
+    return len(article_sentences) / (time.perf_counter() - started)
+
+
+def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: int | None = None) -> float:
+    """Articles per second of the full scoring stage (no cache) with ``jobs`` processes."""
+    from analysis import scale
+
+    out = Path(tempfile.mkdtemp(dir=work_dir, prefix=f"out-jobs{jobs}-"))
+    started = time.perf_counter()
+    summary = scale.score_corpus(corpus_path, out, jobs=jobs, use_cache=False, progress=False,
+                                 **({"batch_size": batch_size} if batch_size else {}))
+    elapsed = time.perf_counter() - started
+    return summary.n_in / elapsed
+
+
+def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: int | None = None) -> dict:
+    """Build the corpus, measure (a), (b), (c); return the result dict (keys ``RESULT_KEYS``)."""
+    jobs = jobs or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="analysis-bench-") as tmp:
+        work = Path(tmp)
+        corpus_path = work / "corpus.jsonl"
+        article_sentences = write_synthetic_corpus(n, corpus_path)
+        floor = measure_floor(article_sentences)
+        del article_sentences
+        jobs1 = measure_scoring(corpus_path, work, jobs=1, batch_size=batch_size)
+        all_cores = measure_scoring(corpus_path, work, jobs=jobs, batch_size=batch_size)
+    return {"articles": n, "floor_articles_per_s": round(floor, 2), "jobs1_articles_per_s": round(jobs1, 2),
+            "all_cores_articles_per_s": round(all_cores, 2),
+            "ratio_all_cores_to_floor": round(all_cores / floor, 3), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="synthetic corpus size")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes for (c) (default: all cores)")
+    parser.add_argument("--batch-size", type=int, default=None, help="articles per batch (default: scale's)")
+    parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    args = parser.parse_args(argv)
+    if args.articles < 1:
+        parser.error("--articles must be >= 1")
+    try:
+        result = run_bench(args.articles, args.jobs, args.batch_size)
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key in RESULT_KEYS:
+            print(f"{key:>26}: {result[key]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""Benchmark: synthetic corpus from real news sentences; JSON result shape (no timing thresholds)."""
+from __future__ import annotations
+
+import json
+
+from analysis import bench, corpus
+
+
+def test_synthetic_corpus_is_seeded_and_well_formed(tmp_path):
+    path = tmp_path / "c.jsonl"
+    sentences = bench.write_synthetic_corpus(12, path)
+    again = bench.synthetic_articles(12)
+    assert [a["sentences"] for a in again] == sentences
+    pool = set(bench.news_sentences())
+    assert all(bench.MIN_SENTENCES <= len(s) <= bench.MAX_SENTENCES and set(s) <= pool for s in sentences)
+    articles = corpus.load_corpus(path)
+    assert len(articles) == 12 and set(articles["status"]) == {"scored"}
+    assert set(articles["outlet"]) <= set(bench.SYNTHETIC_OUTLETS) and articles["outlet"].nunique() > 1
+
+
+def test_bench_json_has_exactly_the_keys_with_positive_numbers(capsys):
+    assert bench.main(["--articles", "30", "--json", "--jobs", "2", "--batch-size", "10"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    result = json.loads(out[0])
+    assert tuple(result) == bench.RESULT_KEYS
+    assert result["articles"] == 30
+    assert all(isinstance(v, (int, float)) and v > 0 for v in result.values())
+    assert abs(result["ratio_all_cores_to_floor"]
+               - result["all_cores_articles_per_s"] / result["floor_articles_per_s"]) < 0.01

@@ -1,0 +1,193 @@
+"""Streaming scorer: engines agree with each other and with the study pipeline; cache; atomic output."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import bench, config, corpus, io, pipeline, scale
+
+METHOD = scale.DEFAULT_TONE_METHOD
+N_SYNTHETIC = 14          # + 5 seed articles + 1 empty (skipped) article = 20
+BATCH = 6                 # several batches, the last one short
+
+
+def _records() -> list[dict]:
+    """Five seed articles (with their metadata), 14 NewsMTSC-sentence articles, one empty article."""
+    meta = pd.read_csv(config.ARTICLES_CSV, dtype=str, keep_default_na=False)
+    records = []
+    for row in meta.itertuples():
+        text = (config.RAW_ARTICLES_DIR / f"{row.article_id}.txt").read_text(encoding="utf-8")
+        records.append({"id": row.article_id, "outlet": row.outlet, "published": row.published,
+                        "title": row.title, "text": text})
+    for article in bench.synthetic_articles(N_SYNTHETIC):
+        article.pop("sentences")
+        records.append(article)
+    records.insert(7, {"id": "zz_empty", "outlet": "outlet_a", "text": "   "})
+    return records
+
+
+def _write(records: list[dict], path: Path) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def _tables(directory: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_parquet(directory / f"{name}.parquet") for name in scale.OUTPUT_TABLES}
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory) -> Path:
+    return _write(_records(), tmp_path_factory.mktemp("corpus") / "corpus.jsonl")
+
+
+@pytest.fixture(scope="module")
+def csv_run(corpus_file, tmp_path_factory) -> tuple[Path, scale.Summary]:
+    out = tmp_path_factory.mktemp("csv") / "out"
+    summary = scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=BATCH, fmt="csv",
+                                 use_cache=False, progress=False)
+    return out, summary
+
+
+def test_every_article_accounted_for(csv_run):
+    out, summary = csv_run
+    assert (summary.n_in, summary.n_scored, summary.n_skipped) == (20, 19, 1)
+    assert summary.line() == "articles: 20 in = 19 scored + 1 skipped"
+    manifest = pd.read_csv(out / "manifest.csv", keep_default_na=False)
+    assert len(manifest) == 20 and manifest.set_index("article_id").at["zz_empty", "status"] == "skipped"
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.csv" for n in scale.OUTPUT_TABLES)
+
+
+def test_csv_tables_are_byte_identical_to_the_study_pipeline(csv_run, corpus_file):
+    """Batched scoring + outlet tone from the parts == pipeline.build_tables on the whole corpus."""
+    out, _ = csv_run
+    tables = pipeline.build_tables(corpus.load_corpus(corpus_file), method=METHOD, progress=False)
+    assert set(tables) == set(scale.OUTPUT_TABLES)
+    for name, table in tables.items():
+        assert (out / f"{name}.csv").read_bytes() == io.to_csv_bytes(table), name
+
+
+def test_engines_give_identical_tables(corpus_file, tmp_path):
+    runs = {
+        "local1": dict(engine="local", jobs=1),
+        "local2": dict(engine="local", jobs=2),
+        "dask": dict(engine="dask", jobs=2, dask_processes=False),
+    }
+    results = {}
+    for label, options in runs.items():
+        out = tmp_path / label
+        summary = scale.score_corpus(corpus_file, out, method=METHOD, batch_size=BATCH, use_cache=False,
+                                     progress=False, **options)
+        assert summary.n_in == 20
+        results[label] = _tables(out)
+    for label in ("local2", "dask"):
+        for name in scale.OUTPUT_TABLES:
+            pd.testing.assert_frame_equal(results[label][name], results["local1"][name], obj=f"{label} {name}")
+    assert len(results["local1"]["mentions"]) > 0 and len(results["local1"]["frame_hits"]) > 0
+
+
+def test_parquet_rows_match_csv_rows(csv_run, corpus_file, tmp_path):
+    out, _ = csv_run
+    scale.score_corpus(corpus_file, tmp_path / "pq", jobs=1, method=METHOD, batch_size=BATCH, use_cache=False,
+                       progress=False)
+    for name, table in _tables(tmp_path / "pq").items():
+        assert io.to_csv_bytes(scale.sort_table(name, table)) == (out / f"{name}.csv").read_bytes(), name
+
+
+def test_cache_rescores_only_the_changed_article(tmp_path):
+    out = tmp_path / "out"
+    path = _write(_records(), tmp_path / "corpus.jsonl")
+    first = scale.score_corpus(path, out, jobs=1, method=METHOD, batch_size=BATCH, fmt="csv",
+                               progress=False)
+    assert (first.n_computed, first.n_cached) == (19, 0)
+
+    records = _records()
+    changed = next(r for r in records if r["id"].startswith("syn"))
+    changed["text"] = changed["text"].replace(".", ". Russia condemned NATO.", 1)
+    records[0]["title"] = "A corrected title"          # pass-through metadata: no re-scoring
+    edited = _write(records, path)
+    second = scale.score_corpus(edited, out, jobs=1, method=METHOD, batch_size=BATCH, fmt="csv", progress=False)
+    assert (second.n_computed, second.n_cached) == (1, 18)
+
+    fresh = tmp_path / "fresh"
+    scale.score_corpus(edited, fresh, jobs=1, method=METHOD, batch_size=BATCH, fmt="csv", use_cache=False,
+                       progress=False)
+    assert _files(out) == _files(fresh)
+    assert "A corrected title" in (out / "articles.csv").read_text(encoding="utf-8")
+    # The change is visible (the cache did not serve the stale article).
+    mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
+    assert "Russia condemned NATO." in set(mentions.loc[mentions["article_id"] == changed["id"], "sentence"])
+
+
+def test_cache_key_ignores_provenance_but_not_metadata(corpus_file):
+    arts = next(corpus.iter_corpus(corpus_file, batch_size=3))
+    digest = scale.config_digest(METHOD)
+    keys = scale.article_keys(arts, digest)
+    moved = arts.assign(source="elsewhere.jsonl:99", raw_path="elsewhere.jsonl", title="another title")
+    assert scale.article_keys(moved, digest) == keys
+    for field in ("outlet", "text"):
+        changed = arts.assign(**{field: arts[field] + "x"})
+        assert all(a != b for a, b in zip(scale.article_keys(changed, digest), keys)), field
+    assert all(a != b for a, b in zip(scale.article_keys(arts, scale.config_digest("vader_sentence")), keys))
+
+
+def _snapshot(parent: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(parent)): p.read_bytes() for p in sorted(parent.rglob("*"))
+            if p.is_file() and scale.CACHE_DIR_NAME not in p.relative_to(parent).parts}
+
+
+def test_failure_mid_run_leaves_previous_outputs_intact(corpus_file, tmp_path, monkeypatch):
+    parent = tmp_path / "runs"
+    out = parent / "out"
+    scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=BATCH, progress=False)
+    before = _snapshot(parent)
+    assert len(before) == len(scale.OUTPUT_TABLES)
+
+    # (1) A duplicate id in the last batch: the corpus raises after earlier batches were scored.
+    records = _records() + [dict(_records()[0])]
+    with pytest.raises(corpus.CorpusError, match="duplicate article id"):
+        scale.score_corpus(_write(records, tmp_path / "dup.jsonl"), out, jobs=1, method=METHOD,
+                           batch_size=BATCH, progress=False)
+    assert _snapshot(parent) == before
+    assert sorted(os.listdir(parent)) == ["out"]          # no staging dir left behind
+
+    # (2) A worker crash in the second batch.
+    real = scale.score_batch
+    calls = []
+
+    def crash_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("simulated worker crash")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scale, "score_batch", crash_on_second)
+    with pytest.raises(RuntimeError, match="simulated worker crash"):
+        scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=BATCH, use_cache=False,
+                           progress=False)
+    assert _snapshot(parent) == before
+    assert sorted(os.listdir(parent)) == ["out"]
+
+
+def test_cli_prints_summary_and_cache_counts(corpus_file, tmp_path, capsys):
+    argv = ["--corpus", str(corpus_file), "--out", str(tmp_path / "o"), "--jobs", "1", "--batch-size", "7",
+            "--quiet", "--format", "csv"]
+    assert scale.main(argv) == 0
+    assert scale.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines.count("articles: 20 in = 19 scored + 1 skipped") == 2
+    assert f"scoring: 19 scored now + 0 from cache; tone method: {METHOD}" in lines[1]
+    assert f"scoring: 0 scored now + 19 from cache; tone method: {METHOD}" in lines[4]
+
+
+def test_cli_reports_corpus_errors(tmp_path, capsys):
+    assert scale.main(["--corpus", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert "corpus path does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
