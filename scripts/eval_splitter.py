@@ -7,8 +7,9 @@ Usage (from the repo root):
 Prints, for the hand-written gold set, the five cleaned seed articles and the first N PerSenT
 dev documents: exact-match accuracy on the gold set, boundary precision/recall/F1 of our
 splitter taking pysbd as the reference, and documents/s + sentences/s of both splitters on
-one core. A boundary is the offset of the first non-space character of every sentence but
-the first, so trailing-whitespace conventions do not matter.
+one core; then the voice heuristic against hand labels of the seed sentences. A boundary is
+the offset of the first non-space character of every sentence but the first, so
+trailing-whitespace conventions do not matter.
 """
 from __future__ import annotations
 
@@ -144,6 +145,31 @@ def report_scaling(persent_text: str) -> None:
               f"ratio {seconds[1] / seconds[0]:5.1f}")
 
 
+VOICE_GOLD_YAML = config.REPO_ROOT / "tests" / "fixtures" / "text" / "voice_gold.yaml"
+
+
+def report_voice() -> None:
+    """Voice heuristic vs the hand labels of every seed sentence (borderline cases left out)."""
+    cases = [case for case in yaml.safe_load(VOICE_GOLD_YAML.read_text(encoding="utf-8"))
+             if "borderline" not in case]
+    print(f"\n== voice heuristic vs hand labels: {len(cases)} non-borderline seed sentences")
+    for speech_acts in (False, True):
+        predicted = {}
+        for path in sorted(config.RAW_ARTICLES_DIR.glob("*.txt")):
+            cleaned = text.clean_text(path.read_text(encoding="utf-8"))
+            spans = text.split_sentences(cleaned)
+            voices = text.sentence_voices(cleaned, spans, speech_acts=speech_acts)
+            for (start, end), voice in zip(spans, voices):
+                predicted[(path.name[:3], cleaned[start:end])] = voice
+        pairs = [(case["label"], predicted[(case["article"], case["sentence"])]) for case in cases]
+        hits = sum(gold == guess == "quoted" for gold, guess in pairs)
+        called = sum(guess == "quoted" for _, guess in pairs)
+        actual = sum(gold == "quoted" for gold, _ in pairs)
+        accuracy = sum(gold == guess for gold, guess in pairs) / len(pairs)
+        print(f"speech_acts={speech_acts!s:5}: accuracy {accuracy:.3f}  'quoted' precision "
+              f"{hits}/{called}  recall {hits}/{actual}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persent-docs", type=int, default=300)
@@ -169,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     documents = [str(document) for document in persent["DOCUMENT"].dropna()]
     report_corpus(f"PerSenT dev (first {len(documents)}, raw DOCUMENT)", documents, segmenter,
                   args.repeats, args.pysbd_repeats)
+    report_voice()
     if args.scaling:
         report_scaling("\n".join(documents))
 
