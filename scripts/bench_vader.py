@@ -1,5 +1,8 @@
 """Throughput of vaderSentiment 3.3.2 vs analysis.vader_fast on every NewsMTSC sentence.
 
+(Also on the PerSenT dev documents, whole articles, where the original's cost grows
+quadratically with length.)
+
 Same process, same input list, one warm-up pass each (also reported: it is the cold-cache
 speed), then the best of ``--repeats`` timed passes, interleaved between the two scorers
 (single core; FastVader caches per-token punctuation stripping, never whole texts). Times
@@ -40,6 +43,17 @@ def load_newsmtsc_sentences() -> list[str]:
     return sentences
 
 
+def load_persent_documents() -> list[str]:
+    """Whole articles (PerSenT dev ``DOCUMENT`` column), to show the effect of text length."""
+    import csv
+
+    path = config.BENCHMARKS_DIR / "persent" / "dev.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row["DOCUMENT"] for row in csv.DictReader(handle) if row["DOCUMENT"]]
+
+
 def time_pass(score, texts: list[str]) -> float:
     """CPU seconds of one pass (process time: robust when other jobs share the cores)."""
     started = time.process_time()
@@ -64,25 +78,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS)
     args = parser.parse_args(argv)
 
-    texts = load_newsmtsc_sentences()
     original, fast = SentimentIntensityAnalyzer(), FastVader()
+    scorers = {"vaderSentiment": original.polarity_scores, "FastVader": fast.polarity_scores,
+               "FastVader.compound": fast.compound}
+    for label, texts in (("NewsMTSC sentences", load_newsmtsc_sentences()),
+                         ("PerSenT dev documents", load_persent_documents())):
+        if texts:
+            report(label, texts, original, fast, scorers, args.repeats)
+
+
+def report(label: str, texts: list[str], original, fast, scorers: dict, repeats: int) -> None:
     max_diff = max(max(abs(a[key] - b[key]) for key in SCORE_KEYS) for text in texts
                    for a, b in [(original.polarity_scores(text), fast.polarity_scores(text))])
     max_diff = max(max_diff, max(abs(original.polarity_scores(text)["compound"] - fast.compound(text))
                                  for text in texts))
-    cold, best = best_times({"vaderSentiment": original.polarity_scores, "FastVader": fast.polarity_scores,
-                             "FastVader.compound": fast.compound}, texts, args.repeats)
+    cold, best = best_times(scorers, texts, repeats)
     n_words = sum(len(text.split()) for text in texts)
-    print(f"sentences: {len(texts)} ({n_words / len(texts):.1f} words on average), one core, "
-          f"best of {args.repeats} interleaved passes after a warm-up pass")
+    print(f"{label}: {len(texts)} texts ({n_words / len(texts):.1f} words on average), one core, "
+          f"best of {repeats} interleaved passes after a warm-up pass")
     for name, seconds in best.items():
-        print(f"{name:18} : {len(texts) / seconds:10.0f} sentences/s ({seconds:.3f} CPU s; "
-              f"first, cold pass {len(texts) / cold[name]:.0f} sentences/s)")
+        print(f"  {name:18} : {len(texts) / seconds:10.0f} texts/s ({seconds:.3f} CPU s; "
+              f"first, cold pass {len(texts) / cold[name]:.0f} texts/s)")
     for name in ("FastVader", "FastVader.compound"):
-        print(f"speed-up, {name:18}: {best['vaderSentiment'] / best[name]:10.2f}x "
+        print(f"  speed-up, {name:18}: {best['vaderSentiment'] / best[name]:6.2f}x "
               f"(first passes: {cold['vaderSentiment'] / cold[name]:.2f}x)")
-    print(f"max abs difference : {max_diff:.3g} (over neg/neu/pos/compound of every sentence)")
-
+    print(f"  max abs difference : {max_diff:.3g} (neg/neu/pos/compound of every text)")
 
 if __name__ == "__main__":
     main()

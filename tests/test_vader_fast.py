@@ -66,6 +66,18 @@ def test_equal_on_every_nyt_snippet():
     assert _mismatches(sentences) == []
 
 
+def test_equal_on_every_persent_dev_document():
+    # whole news articles (up to ~8,500 characters): long texts, many 'but's, quotes, paragraphs
+    path = config.BENCHMARKS_DIR / "persent" / "dev.csv"
+    if not path.is_file():
+        pytest.skip(f"benchmark not found at {path}")
+    import pandas as pd
+
+    documents = pd.read_csv(path)["DOCUMENT"].dropna().astype(str).tolist()
+    assert len(documents) > 500
+    assert _mismatches(documents) == []
+
+
 EDGE_CASES = [
     "", " ", "   \t\n  ", "\x1c\x1d good \x1e\x1f", "\u00a0nice\u2003day\u3000",
     # the original's own demo sentences
