@@ -20,7 +20,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         dirs = pipeline.run_study(corpus_path=args.corpus, metadata=args.metadata, out=args.out,
                                   method=args.tone_method, run_notebooks=not args.no_notebooks,
-                                  progress=not args.quiet, actors_path=args.actors, frames_path=args.frames)
+                                  progress=not args.quiet, actors_path=args.actors, frames_path=args.frames,
+                                  validation=not args.skip_validation)
     except (CorpusError, LexiconError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tone-method", default=None,
                      help="tone method (default: the best available on NewsMTSC-rw dev)")
     run.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks (no figures)")
+    run.add_argument("--skip-validation", action="store_true",
+                     help="do not re-evaluate the tone methods on the benchmarks (corpus-independent, ~1-3 min)")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(handler=_run)
 

@@ -195,6 +195,26 @@ def tone_by_method(tables: dict[str, pd.DataFrame], methods: Sequence[str]) -> p
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def method_comparison(by_method: pd.DataFrame, baseline: str, alternative: str,
+                      actors: Sequence[str] = config.DEFAULT_ACTORS) -> pd.DataFrame:
+    """Outlet x actor tone under two methods side by side, and whether their signs agree.
+
+    ``by_method`` is the output of ``tone_by_method``. A sign is that of the mean beyond the
+    +-0.05 neutral band; cells with no mentioning sentence stay "not mentioned".
+    """
+    columns = ["outlet", "actor", "n_sentences", "tone_mean", "ci_low", "ci_high"]
+    pair = [by_method.loc[(by_method["tone_method"] == m) & by_method["actor"].isin(actors), columns]
+            .rename(columns={c: f"{c}_{m}" for c in columns[2:]}) for m in (baseline, alternative)]
+    table = pair[0].merge(pair[1], on=["outlet", "actor"], how="outer")
+    signs = [pd.Series(tone.label_from_tone(table[f"tone_mean_{m}"].fillna(0.0)), index=table.index)
+             for m in (baseline, alternative)]
+    mentioned = table[f"n_sentences_{baseline}"] > 0
+    table["labels_agree"] = np.where(mentioned, signs[0] == signs[1], pd.NA)
+    table[f"label_{baseline}"] = np.where(mentioned, signs[0], "not mentioned")
+    table[f"label_{alternative}"] = np.where(mentioned, signs[1], "not mentioned")
+    return table.sort_values(["actor", "outlet"]).reset_index(drop=True)
+
+
 def execute_notebooks(processed_dir: Path, figures_dir: Path, executed_dir: Path,
                       notebooks: Sequence[str] = NOTEBOOKS, progress: bool = True) -> list[Path]:
     """Run each notebook headless with its ``parameters`` cell pointed at these directories.
@@ -237,8 +257,13 @@ def output_dirs(out: Path | None) -> dict[str, Path]:
 
 def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out: Path | None = None,
               method: str | None = None, run_notebooks: bool = True, progress: bool = True,
-              actors_path: Path = config.ACTORS_YAML, frames_path: Path = config.FRAMES_YAML) -> dict[str, Path]:
-    """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds."""
+              actors_path: Path = config.ACTORS_YAML, frames_path: Path = config.FRAMES_YAML,
+              validation: bool = True) -> dict[str, Path]:
+    """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds.
+
+    ``validation`` re-evaluates every tone method on the human-labelled benchmarks (it does not
+    depend on the corpus; skip it for quick runs on a new corpus).
+    """
     from analysis import report
 
     # Lexicon and corpus-level errors stop the run here, before anything is written.
@@ -250,6 +275,9 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
             io.staged_output_dir(dirs["figures"]) as figures_stage:
         write_tables(tables, processed_stage)
+        if validation:
+            from analysis import validate
+            validate.run_validation(out_dir=processed_stage, figures_dir=figures_stage)
         if run_notebooks:  # the notebooks draw the figures
             execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
         else:

@@ -463,6 +463,29 @@ def summary_table(results: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+SUMMARY_METRICS = ("f1_macro", "accuracy", "pearson_r", "spearman_r", "article_pearson_r")
+
+
+def summary_from_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The headline numbers of a ``validation.csv`` table: one row per method x benchmark split.
+
+    >>> t = pd.DataFrame({"method": ["m", "m"], "benchmark": ["newsmtsc"] * 2, "split": ["rw_dev"] * 2,
+    ...                   "metric": ["f1_macro", "accuracy"], "value": [0.5, 0.6], "n": [10, 10]})
+    >>> summary_from_table(t)[["method", "benchmark", "f1_macro", "accuracy", "n"]].values.tolist()
+    [['m', 'newsmtsc:rw_dev', 0.5, 0.6, 10]]
+    """
+    kept = table[table["metric"].isin(SUMMARY_METRICS)].copy()
+    kept["benchmark"] = kept["benchmark"] + ":" + kept["split"]
+    wide = kept.pivot_table(index=["method", "benchmark"], columns="metric", values="value", sort=True)
+    wide = wide.reindex(columns=[m for m in SUMMARY_METRICS if m in wide.columns]).reset_index()
+    wide.columns.name = None
+    sizes = kept.groupby(["method", "benchmark"])["n"].max().reset_index()
+    wide = wide.merge(sizes, on=["method", "benchmark"])
+    wide["published_anchor_f1m"] = wide["benchmark"].map(
+        lambda b: PUBLISHED_ANCHOR_F1M.get(b.split(":")[1].split("_")[0]) if b.startswith("newsmtsc") else None)
+    return wide
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m analysis validate [--json] [--methods a b ...] [--out DIR] [--figures DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m analysis validate")
