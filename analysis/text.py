@@ -224,14 +224,13 @@ SENTENCE_STARTERS = frozenset({
 })
 
 # A run of terminal punctuation, any closing quotes/brackets after it, then whitespace or the
-# end of the text; or a line break. ``word`` is the whitespace-delimited token before the
-# punctuation (found lazily from a word start, so each word is scanned once).
+# end of the text; or a line break. The word before the punctuation is looked up afterwards
+# (``_word_before``), only for the candidates whose decision depends on it.
 _CLOSERS = "\"'”’»)\\]"
-# Scanning for the punctuation itself (not from each word start) is ~4x faster on PerSenT
-# (28 vs 7.6 Mchar/s); the word before a candidate is looked up only when a rule needs it.
-# A run of punctuation is tried once, from its start and without backtracking, so a long run
-# of dots or quotes stays linear. The leading lookahead names the possible first characters,
-# which lets the regex engine skip ahead with a fast character-set scan (~3x faster).
+# Speed (figures: scripts/eval_splitter.py): the leading lookahead names the possible first
+# characters, so the regex engine skips ahead with a character-set scan; a run of punctuation is
+# tried once, from its start and without backtracking, so long runs of dots or quotes stay
+# linear (``--scaling``).
 _BOUNDARY_CANDIDATE = re.compile(
     rf"(?=[.!?…\n])"
     rf"(?:(?<![.!?…])(?P<term>[.!?…]++)(?P<close>[{_CLOSERS}]*+)(?=\s|\Z)|(?P<newline>\n))"
