@@ -2,11 +2,13 @@
 
 VADER (Hutto & Gilbert 2014) is a rule-based sentiment scorer. This module gives the same
 ``neg / neu / pos / compound`` numbers as ``vaderSentiment.vaderSentiment.SentimentIntensityAnalyzer``
-(version 3.3.2, checked to 1e-6 on every NewsMTSC and VADER-NYT benchmark sentence by
-``tests/test_vader_fast.py``) but runs several times faster, because it
+(version 3.3.2; ``tests/test_vader_fast.py`` checks every NewsMTSC sentence, every VADER-NYT
+snippet and every PerSenT dev document, plus hand-made and generated edge cases) but runs
+several times faster (``scripts/bench_vader.py``), because it
 
-* lower-cases every token once (instead of re-lower-casing the whole sentence for every
-  lexicon word, which makes the original quadratic in sentence length),
+* lower-cases every token once, through a cache of raw token -> stripped lower-case word
+  (the original re-lower-cases the whole sentence for every lexicon word, which makes it
+  quadratic in text length),
 * skips the per-character emoji rewrite when the text holds no single-character emoji,
 * only visits lexicon words (every other token has valence 0 by construction), and
 * runs the idiom look-ups only when a word of some multi-word idiom occurs in the text.
@@ -31,7 +33,8 @@ Quirks of the original that change scores are reproduced on purpose (each is mar
 * the 'but' rule finds each value with ``list.index``, so of two equal valences only the
   first occurrence is rescaled, possibly twice;
 * a preceding word that is itself in the lexicon blocks boosters, negation and the idiom
-  check for that distance.
+  check for that distance;
+* empty or whitespace-only text scores all zeros, ``neu`` included (not ``neu = 1``).
 
 >>> analyzer = FastVader()
 >>> analyzer.polarity_scores("VADER is smart, handsome, and funny!")
@@ -263,8 +266,9 @@ class _LowerWordCache(dict):
         return word_lower
 
 
-# Bound on the token cache; it is cleared when full. The vocabulary of a large news run fits
-# several times over, and 500k short strings cost well under 100 MB.
+# Bound on the token cache (per process); it is cleared when full. All NewsMTSC sentences hold
+# ~35k distinct raw tokens; 500k entries of 10-character tokens take about 75 MB (tracemalloc:
+# 45 MB of entries and lowered values, plus the key strings).
 WORD_CACHE_MAX_ENTRIES = 500_000
 _LOWER_WORD_CACHE = _LowerWordCache()
 
