@@ -1,6 +1,7 @@
 """analysis.vader_fast must reproduce vaderSentiment 3.3.2 to 1e-6 on every benchmark sentence."""
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
@@ -136,10 +137,18 @@ def test_equal_on_edge_cases(text):
 
 
 def test_equal_on_10000_word_text():
-    words = ("The summit was good but the talks were not very productive and KIND of bad !! "
-             "without doubt they said never so great 😀 at least the least happy people "
-             "cheered").split()
-    text = " ".join(words[i % len(words)] for i in range(10_000))
+    # Mostly neutral filler with a sentiment passage in every tenth chunk: the original re-lowers
+    # the whole text for each lexicon word, so a dense text would make this test needlessly slow.
+    filler = ("the delegation met in the capital on Wednesday and officials from both sides "
+              "discussed the schedule for the coming talks in the region").split()
+    passage = ("The summit was good but the talks were not very productive and KIND of bad !! "
+               "without doubt never so great 😀 at least the least happy people cheered").split()
+    words = []
+    for chunk in itertools.count():
+        if len(words) >= 10_000:
+            break
+        words.extend(passage if chunk % 10 == 0 else filler)
+    text = " ".join(words)
     assert len(text.split()) >= 10_000
     expected = ORIGINAL.polarity_scores(text)
     assert FAST.polarity_scores(text) == expected
