@@ -57,9 +57,11 @@ _ODD_SPACE_CHARS = "\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v"
 # Characters used as list bullets in scraped news pages (000's "Key Takeaways" uses U+2022).
 _BULLET_CHARS = "•‣◦▪●·*\\-"
 
-# Applied in this order by ``clean_text``. Normalisation comes first so the furniture rules can
-# match whole lines exactly; duplicate-paragraph removal comes after furniture removal so that
-# a caption repeated around a removed line is still seen as a repeat.
+# Applied in this order by ``clean_text``. Normalisation and bullet stripping come first so the
+# furniture rules can match whole lines exactly ("• Dive deeper" is still furniture);
+# duplicate-paragraph removal comes after furniture removal so that a caption repeated around
+# a removed line is still seen as a repeat. The order makes ``clean_text`` idempotent
+# (property-tested), so cleaning already-cleaned text changes no offsets.
 # Runs of spaces are matched only from their first character ((?<![ ]) / (?<!\s)): without
 # that, a pattern like '[ ]+$' restarts inside a long run at every position, which is
 # quadratic (a 1 MB run of spaces took minutes).
@@ -105,6 +107,14 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "in 000 are indented) and would stop the exact-line rules below from matching.",
     ),
     CleaningRule(
+        "leading_bullets",
+        re.compile(f"(?m)^(?:[{_BULLET_CHARS}]+[ ]+)+"),
+        "",
+        "Bullet characters ('•', '-', '*') at the start of a list line are layout; the line "
+        "itself stays (000's 'Key Takeaways'). A following space is required so '-5' or "
+        "'*emphasis*' are untouched.",
+    ),
+    CleaningRule(
         "template_byline_block",
         # A byline is a short name line; 80 characters bounds it so prose is never eaten.
         re.compile(r"(?m)^author-image\n[^\n]{1,80}\n(?=New Update$)"),
@@ -129,18 +139,10 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "tweet_attribution_lines",
         # Twitter handles are 1-15 word characters; the embed footer is
         # '— Display Name (@handle) Month D, YYYY'.
-        re.compile(r"(?m)^[—–-][ ]*[^\n]*\(@\w{1,15}\)[ ]+[A-Z][a-z]+[ ]+\d{1,2},[ ]+\d{4}$\n?"),
+        re.compile(r"(?m)^(?:[—–][ ]*)?[^\n]*\(@\w{1,15}\)[ ]+[A-Z][a-z]+[ ]+\d{1,2},[ ]+\d{4}$\n?"),
         "",
         "The attribution footer of an embedded tweet ('— MFA Russia 🇷🇺 (@mfa_russia) June 18, "
         "2024' in 002) is page furniture, not a sentence.",
-    ),
-    CleaningRule(
-        "leading_bullets",
-        re.compile(f"(?m)^[{_BULLET_CHARS}]+[ ]+"),
-        "",
-        "Bullet characters ('•', '-', '*') at the start of a list line are layout; the line "
-        "itself stays (000's 'Key Takeaways'). A following space is required so '-5' or "
-        "'*emphasis*' are untouched.",
     ),
     CleaningRule(
         "repeated_paragraph",

@@ -543,3 +543,22 @@ def test_voice_heuristic_misses_on_seeds_are_the_known_ones():
                        "❗️ To do this, we will develop")
     assert len(broad_misses) == len(expected_starts)
     assert all(m.startswith(e) for m, e in zip(broad_misses, expected_starts))
+
+
+_CLEANING_PIECES = st.sampled_from([
+    "A.", "B", " ", "\n", "\r\n", "\r", "\u00a0", "\u200b", "\ufeff", "\t", "• ", "- ", "* ",
+    "Dive deeper", "New Update", "author-image", "Read next: x", " pic.twitter.com/Ab1",
+    "— MFA (@mfa) June 18, 2024", "“q”",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CLEANING_PIECES, max_size=25).map("".join))
+def test_clean_text_is_idempotent_on_random_furniture(value):
+    # Found "• • A." and "• Dive deeper" needing a second pass before the rule order was fixed.
+    once = text.clean_text(value)
+    assert text.clean_text(once) == once
+
+
+def test_clean_text_bullet_then_furniture_and_double_bullets():
+    assert text.clean_text("A.\n• Dive deeper\n• • B.") == "A.\nB."
