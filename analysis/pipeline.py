@@ -202,6 +202,8 @@ def method_comparison(by_method: pd.DataFrame, baseline: str, alternative: str,
     ``by_method`` is the output of ``tone_by_method``. A sign is that of the mean beyond the
     +-0.05 neutral band; cells with no mentioning sentence stay "not mentioned".
     """
+    if baseline == alternative:
+        raise ValueError(f"compare two different methods, not {baseline!r} with itself")
     columns = ["outlet", "actor", "n_sentences", "tone_mean", "ci_low", "ci_high"]
     pair = [by_method.loc[(by_method["tone_method"] == m) & by_method["actor"].isin(actors), columns]
             .rename(columns={c: f"{c}_{m}" for c in columns[2:]}) for m in (baseline, alternative)]
