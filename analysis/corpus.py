@@ -619,7 +619,11 @@ def load_corpus(path: Path | str | None = None, metadata: Path | str | None = No
     'Al Mayadeen'
     """
     batches = list(iter_corpus(path, metadata, max_chars=max_chars))
-    df = pd.concat(batches, ignore_index=True) if batches else _frame([])
+    if not batches:  # nothing to account for is a user error, not an empty study
+        src, _ = _resolve(path, metadata)
+        raise _err(_display(src), "no articles found (empty folder, or a file with no data rows)",
+                   "add .txt/.html files to the folder, or article rows to the file")
+    df = pd.concat(batches, ignore_index=True)
     return df.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
