@@ -47,6 +47,16 @@ TEXT_ENCODING = "utf-8"
 _TMP_SUFFIX = ".tmp"
 
 
+def _umask_file_mode() -> int:
+    """The mode ``open()`` would give a new file (0o666 minus the process umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _umask_file_mode()
+
+
 def _fsync_dir(directory: Path) -> None:
     """Persist the rename itself (POSIX); silently skipped where directories can't be opened."""
     try:
@@ -72,6 +82,7 @@ def _atomic_write(path: Path | str, write: Callable[[BinaryIO], None]) -> Path:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; outputs get the usual umask-based mode
         os.replace(tmp, path)
     except BaseException:  # includes KeyboardInterrupt: never leave the temp file behind
         with contextlib.suppress(FileNotFoundError):
