@@ -548,7 +548,7 @@ def test_voice_heuristic_misses_on_seeds_are_the_known_ones():
 _CLEANING_PIECES = st.sampled_from([
     "A.", "B", " ", "\n", "\r\n", "\r", "\u00a0", "\u200b", "\ufeff", "\t", "• ", "- ", "* ",
     "Dive deeper", "New Update", "author-image", "Read next: x", " pic.twitter.com/Ab1",
-    "— MFA (@mfa) June 18, 2024", "“q”",
+    "— MFA (@mfa) June 18, 2024", "“q”", "â", "\x80", "\x99", "Ã", "Â", "©", "€",
 ])
 
 
@@ -562,3 +562,33 @@ def test_clean_text_is_idempotent_on_random_furniture(value):
 
 def test_clean_text_bullet_then_furniture_and_double_bullets():
     assert text.clean_text("A.\n• Dive deeper\n• • B.") == "A.\nB."
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # UTF-8 bytes of ’ “ ” — read as Latin-1 (E2 80 99 -> 'â\x80\x99', ...).
+        ("donâ\x80\x99t say â\x80\x9chi thereâ\x80\x9d â\x80\x94 ok", "don’t say “hi there” — ok"),
+        # The same read as Windows-1252 ('â€™'); 0x9D is undefined there and stays a C1 char.
+        ("donâ€™t â€œquoteâ€\x9d", "don’t “quote”"),
+        # Two-byte forms: é (C3 A9) and £ (C2 A3).
+        ("CafÃ© costs Â£5", "Café costs £5"),
+        # Encoded twice ('é' -> 'Ã©' -> 'Ã\x83Â©'): the rule repeats until stable.
+        ("CafÃ\x83Â© open", "Café open"),
+        # Genuine Latin-1 letters are not touched; a lone 'â' with its bytes lost stays.
+        ("naïve café São Paulo", "naïve café São Paulo"),
+        ("itâs broken", "itâs broken"),
+    ],
+)
+def test_clean_text_repairs_mojibake(raw, expected):
+    assert text.clean_text(raw) == expected
+
+
+def test_mojibake_repair_lets_quotes_split_and_count():
+    # 'â\x80\x9cNo' would start with lower-case 'â' (no split) and the quote would go unseen.
+    raw = "He spoke.â\x80\x9d â\x80\x9cWe will never give up,â\x80\x9d Kim said."
+    cleaned = text.clean_text(raw)
+    assert _sentences(cleaned) == ["He spoke.”", "“We will never give up,” Kim said."]
+    # 'He spoke.” ' is 11 characters, so '“' sits at 11 and the quotation starts at 12; the
+    # stray '”' at 9 is ignored. 'We will never give up,' is 22 characters -> ends at 34.
+    assert text.quotation_spans(cleaned) == [(12, 34)]
