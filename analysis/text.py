@@ -289,6 +289,9 @@ _BOUNDARY_CANDIDATE = re.compile(
 _NEXT_TOKEN = re.compile(r"[ \t\f\v\u00a0]*(?P<open>[\"'“‘«(\[]*)(?P<token>[^\s\"'“”‘’«»()\[\]]*)")
 # Dotted initialisms such as "U.S", "D.C", "J.K", "U.N" (final dot already removed).
 _DOTTED_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# An em or en dash right after sentence-final punctuation introduces an attribution or an
+# afterthought, not a new sentence. The hyphen-minus is left out: it also opens list items.
+_CONTINUING_DASHES = ("—", "–")
 _OPENING_PUNCTUATION = "\"'“‘«(["
 _TRAILING_PUNCTUATION = "\"'”’»)]"
 
@@ -344,6 +347,9 @@ def _boundary_end(match: re.Match[str], text: str) -> int | None:
     next_open, next_token = following.group("open"), following.group("token")
     if not next_open and not next_token:  # only a line break follows; the newline splits
         return end
+    if next_token[:1] in _CONTINUING_DASHES and not next_open:
+        # '"... the other side." — Actor Jeff Bridges': a dash after the end continues it.
+        return None
     term = match.group("term")
     if "!" in term or "?" in term:
         # '"We ardently welcome President Putin!" were displayed' is one sentence.
