@@ -195,6 +195,10 @@ def main(argv: list[str] | None = None) -> None:
     documents = [str(document) for document in persent["DOCUMENT"].dropna()]
     report_corpus(f"PerSenT dev (first {len(documents)}, raw DOCUMENT)", documents, segmenter,
                   args.repeats, args.pysbd_repeats)
+    # What the pipeline actually splits: the same documents after clean_text (mojibake repaired).
+    report_corpus(f"PerSenT dev (first {len(documents)}, after clean_text)",
+                  [text.clean_text(document) for document in documents], segmenter,
+                  args.repeats, args.pysbd_repeats)
     report_voice()
     if args.scaling:
         report_scaling("\n".join(documents))
