@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.lexicons import ActorLexicon, normalize_for_matching
+from analysis.lexicons import ActorLexicon, matching_copy
 
 __all__ = ["MENTION_COLUMNS", "COUNT_COLUMNS", "find_mentions", "mention_counts"]
 
@@ -20,15 +20,11 @@ COUNT_COLUMNS = ["article_id", "outlet", "actor", "n_mentions", "n_sentences"]
 _SORT_KEYS = ["article_id", "sentence_index", "start", "actor"]
 
 
-def _blank(match) -> str:
-    return " " * (match.end() - match.start())
-
-
 def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon) -> pd.DataFrame:
     """One row per actor mention: ``sentence[start:end]`` is the matched text, ``alias`` the entry.
 
     Matching runs on a same-length normalised copy of each sentence (curly apostrophes, NBSP,
-    dashes), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
+    URLs blanked), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
     give one mention (longest wins). A joint alias ("Russo-Korean") gives one row per actor.
     """
     pattern, entries, excl = actors.pattern, actors.group_entries, actors.exclude_pattern
@@ -37,10 +33,7 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon) -> pd.DataFrame
                                      sentences["sentence"], sentences["voice"]):
         if not isinstance(sent, str) or not sent:
             continue
-        text = normalize_for_matching(sent)
-        if excl is not None:
-            text = excl.sub(_blank, text)
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(matching_copy(sent, excl)):
             alias = entries[m.lastindex - 1]
             start, end = m.span()
             for actor in alias.actors:

@@ -13,16 +13,23 @@ from analysis import config
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analysis import pipeline
+    from analysis import pipeline, tone
     from analysis.corpus import CorpusError
     from analysis.lexicons import LexiconError
 
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        print(f"error: --out {args.out} is a file; give a folder (it is created if missing)", file=sys.stderr)
+        return 2
+    if args.tone_method is not None and args.tone_method not in tone.METHOD_NAMES:
+        print(f"error: unknown --tone-method {args.tone_method!r}; choose one of {', '.join(tone.METHOD_NAMES)}",
+              file=sys.stderr)
+        return 2
     try:
         dirs = pipeline.run_study(corpus_path=args.corpus, metadata=args.metadata, out=args.out,
                                   method=args.tone_method, run_notebooks=not args.no_notebooks,
                                   progress=not args.quiet, actors_path=args.actors, frames_path=args.frames,
                                   validation=not args.skip_validation)
-    except (CorpusError, LexiconError) as error:
+    except (CorpusError, LexiconError, tone.ToneMethodUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"tables:  {dirs['processed']}\nfigures: {dirs['figures']}\nreport:  {dirs['figures'] / config.REPORT_HTML.name}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.lexicons import ActorLexicon, FrameLexicon, normalize_for_matching
+from analysis.lexicons import ActorLexicon, FrameLexicon, matching_copy
 
 __all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "KWIC_WINDOW_WORDS",
            "PER_WORDS", "find_frame_hits", "frame_rates", "actor_frames"]
@@ -52,7 +52,7 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFra
                                      sentences["sentence"], sentences["voice"]):
         if not isinstance(sent, str) or not sent:
             continue
-        for m in pattern.finditer(normalize_for_matching(sent)):
+        for m in pattern.finditer(matching_copy(sent)):
             term = entries[m.lastindex - 1]
             start, end = m.span()
             left, right = _kwic(sent, start, end)

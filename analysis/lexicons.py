@@ -26,6 +26,7 @@ import pandas as pd
 import yaml
 
 from analysis import config
+from analysis.text import normalize_for_matching
 
 __all__ = [
     "Alias", "Actor", "ActorLexicon", "Exclusion", "Frame", "FrameLexicon", "LexiconError", "Term",
@@ -245,38 +246,30 @@ def _compile(entries, stems: bool) -> tuple[re.Pattern, tuple]:
 
 
 def _normalize(text: str) -> str:
-    return _normalize_impl(text)
+    return normalize_for_matching(text)
 
 
-# Same-length replacements: each maps one character to one character, so offsets survive.
-_FALLBACK_MAP = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-})
+# Web addresses are not prose: "https://example.com/news/putin-kim" must not count as a mention of
+# Putin or Kim, nor as a frame term.
+URL_PATTERN = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.IGNORECASE)
 
 
-def _normalize_fallback(text: str) -> str:
-    return text.translate(_FALLBACK_MAP)
+def matching_copy(sentence: str, exclude: re.Pattern | None = None) -> str:
+    """The same-length copy of ``sentence`` that the matchers search.
 
+    Curly quotes and NBSP are made plain (``text.normalize_for_matching``); URLs and ``exclude``
+    phrases (place names such as "Kim Il Sung Square") are blanked with spaces, so offsets into
+    ``sentence`` stay valid.
 
-try:
-    from analysis.text import normalize_for_matching as _normalize_impl
-except ImportError:  # analysis/text.py absent (stand-alone use): same-length private equivalent
-    _normalize_impl = _normalize_fallback
-
-
-def normalize_for_matching(text: str) -> str:
-    """Same-length copy with curly quotes, NBSP and dashes made plain (used by the matchers).
-
-    >>> normalize_for_matching("Kim Jong Un\u2019s")
-    "Kim Jong Un's"
+    >>> matching_copy("Kim Jong Un\u2019s site www.kim.kp")
+    "Kim Jong Un's site           "
     """
-    out = _normalize(text)
-    if len(out) != len(text):
-        raise ValueError("normalize_for_matching must keep the text's length (offsets depend on it)")
-    return out
+    text = URL_PATTERN.sub(_blank, normalize_for_matching(sentence))
+    return exclude.sub(_blank, text) if exclude is not None else text
+
+
+def _blank(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
 
 
 def _key(text: str, case_sensitive: bool) -> str:

@@ -68,7 +68,8 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
                                 desc="splitting", unit="article", disable=not progress):
         cleaned = text.clean_text(raw)
         spans = text.split_sentences(cleaned)
-        voices = text.sentence_voices(cleaned, spans)
+        # Speech acts ("Putin thanked Kim...") count as attributed to a speaker, not the outlet's voice.
+        voices = text.sentence_voices(cleaned, spans, speech_acts=True)
         for index, ((start, end), voice) in enumerate(zip(spans, voices)):
             sentence = cleaned[start:end]
             rows.append((article_id, index, start, end, sentence, voice, text.count_words(sentence)))

@@ -221,7 +221,7 @@ def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) 
                      "tone_mean_author": author_summary["tone_mean"],
                      "ci_low_author": author_summary["ci_low"],
                      "ci_high_author": author_summary["ci_high"]})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
 
 
 AGGREGATE_COLUMNS = ["actor", "n_mentions", "n_sentences", "tone_mean", "ci_low", "ci_high", "share_pos",

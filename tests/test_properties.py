@@ -269,9 +269,6 @@ def test_jsonl_corpus_every_article_accounted_for(tmp_path, texts):
     _check_accounting(tables, ids)
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "BUG (analysis/tone.py): with no scored article, tone._summaries builds pd.DataFrame([]) without "
-    "columns and article_actor_tone / outlet_actor_tone raise KeyError; pass columns= explicitly"))
 def test_corpus_with_every_article_skipped_is_accounted_for(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00")
