@@ -151,3 +151,10 @@ def test_matching_is_fast(n_copies):
     t0 = time.perf_counter()
     find_mentions(sents, LEX)
     assert (time.perf_counter() - t0) / len(sents) < 2e-3
+
+
+def test_urls_are_not_mentions():
+    # The URL holds "putin" and "kim" but is an address, not prose; only the final "Putin" counts.
+    text = "See https://example.com/news/putin-kim and www.kim.kp about Putin."
+    rows = find_mentions(_sentences(text), load_actors())
+    assert rows[["actor", "start", "end"]].values.tolist() == [["Russia", text.index("Putin."), text.index("Putin.") + 5]]
