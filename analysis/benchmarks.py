@@ -195,3 +195,25 @@ def load_vader_nyt(path: Path | None = None) -> pd.DataFrame:
             rows.append({"snippet_id": snippet_id, "article_id": article_id, "rating": rating,
                          "text": text.strip()})
     return pd.DataFrame(rows, columns=["snippet_id", "article_id", "rating", "text"])
+
+
+def newsmtsc_sentences(base_dir: Path | None = None) -> list[str]:
+    """Every ``sentence_normalized`` of every NewsMTSC jsonl file, in file order (duplicates kept).
+
+    Unlabelled text for speed and exactness checks (the bench corpus, the VADER re-implementation).
+    """
+    root = base_dir or NEWSMTSC_DIR
+    files = sorted(Path(root).rglob("*.jsonl"))
+    if not files:
+        raise BenchmarkError(f"{root}: no NewsMTSC jsonl files (is ../shared beside the repo?)")
+    sentences = []
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            for line_number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    sentences.append(json.loads(line)["sentence_normalized"])
+                except (KeyError, ValueError) as error:
+                    raise BenchmarkError(f"{path}, line {line_number}: not a NewsMTSC record ({error!r})") from error
+    return sentences

@@ -15,7 +15,6 @@ largest absolute difference of any score.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from analysis import config  # noqa: E402
+from analysis import benchmarks, config  # noqa: E402
 from analysis.vader_fast import FastVader  # noqa: E402
 
 SCORE_KEYS = ("neg", "neu", "pos", "compound")
@@ -33,14 +32,10 @@ DEFAULT_REPEATS = 3  # best of 3 timed passes, as agreed for the project benchma
 
 def load_newsmtsc_sentences() -> list[str]:
     """Every ``sentence_normalized`` of every NewsMTSC jsonl file (duplicates across splits kept)."""
-    root = config.BENCHMARKS_DIR / "newsmtsc"
-    if not root.is_dir():
-        raise SystemExit(f"NewsMTSC not found at {root}")
-    sentences: list[str] = []
-    for path in sorted(root.rglob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            sentences.extend(json.loads(line)["sentence_normalized"] for line in handle if line.strip())
-    return sentences
+    try:
+        return benchmarks.newsmtsc_sentences()
+    except benchmarks.BenchmarkError as error:
+        raise SystemExit(str(error)) from error
 
 
 def load_persent_documents() -> list[str]:

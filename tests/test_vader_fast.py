@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 
 import numpy as np
@@ -10,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import config, vader_fast
+from analysis import benchmarks, config, vader_fast
 from analysis.vader_fast import FastVader, compound_scores, token_valences
 
 TOLERANCE = 1e-6
@@ -21,14 +20,9 @@ FAST = FastVader()
 
 
 def _newsmtsc_sentences() -> list[str]:
-    root = config.BENCHMARKS_DIR / "newsmtsc"
-    if not root.is_dir():
-        pytest.skip(f"benchmarks not found at {root}")
-    sentences = []
-    for path in sorted(root.rglob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            sentences.extend(json.loads(line)["sentence_normalized"] for line in handle if line.strip())
-    return sentences
+    if not benchmarks.NEWSMTSC_DIR.is_dir():
+        pytest.skip(f"benchmarks not found at {benchmarks.NEWSMTSC_DIR}")
+    return benchmarks.newsmtsc_sentences()
 
 
 def _nyt_sentences() -> list[str]:
