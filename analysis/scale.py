@@ -265,6 +265,9 @@ class _LocalPool(_Engine):
     def result(self, handle):
         return handle.result()
 
+    def close(self):
+        self.executor.shutdown(wait=True)   # workers exit (and are reaped) when the run ends
+
 
 class _DaskEngine(_Engine):
     """dask.distributed: ``Client(scheduler)`` or a LocalCluster of ``jobs`` single-threaded workers."""
