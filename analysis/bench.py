@@ -34,7 +34,6 @@ from typing import Sequence
 from analysis import config
 
 NEWSMTSC_DIR = config.BENCHMARKS_DIR / "newsmtsc"
-SENTENCE_FIELD = "sentence_normalized"
 # 20-40 sentences: the range of a typical wire / newspaper article (the five seed articles have 15-35).
 MIN_SENTENCES, MAX_SENTENCES = 20, 40
 # A handful of outlets so outlet-level aggregation has several groups of realistic size.
@@ -51,21 +50,15 @@ class BenchError(RuntimeError):
 
 
 @lru_cache(maxsize=1)
-def news_sentences(directory: Path = NEWSMTSC_DIR) -> tuple[str, ...]:
-    """Every distinct non-empty ``sentence_normalized`` of the NewsMTSC jsonl files, sorted."""
-    files = sorted(Path(directory).rglob("*.jsonl"))
-    if not files:
-        raise BenchError(f"{directory}: no NewsMTSC .jsonl files; set FRAMING_SHARED_DIR to the folder "
-                         "that holds benchmarks/newsmtsc")
-    found = set()
-    for path in files:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    sentence = json.loads(line).get(SENTENCE_FIELD)
-                    if isinstance(sentence, str) and sentence.strip():
-                        found.add(" ".join(sentence.split()))
-    return tuple(sorted(found))
+def news_sentences() -> tuple[str, ...]:
+    """Every distinct non-empty NewsMTSC ``sentence_normalized`` (whitespace-normalised), sorted."""
+    from analysis import benchmarks
+
+    try:
+        found = benchmarks.newsmtsc_sentences(NEWSMTSC_DIR)
+    except benchmarks.BenchmarkError as error:
+        raise BenchError(f"{error}; set FRAMING_SHARED_DIR to the folder that holds benchmarks/newsmtsc") from error
+    return tuple(sorted({" ".join(s.split()) for s in found if isinstance(s, str) and s.strip()}))
 
 
 def synthetic_articles(n: int, seed: int = config.RANDOM_SEED,
