@@ -34,6 +34,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -280,7 +281,7 @@ class _DaskEngine(_Engine):
             self.client = Client(scheduler)
         else:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=processes,
-                                        dashboard_address=None)
+                                        dashboard_address=None, silence_logs=logging.WARNING)
             self.client = Client(self.cluster)
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
 
