@@ -277,6 +277,7 @@ class _DaskEngine(_Engine):
         from dask.distributed import Client, LocalCluster
 
         self.cluster = None
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # no per-worker INFO chatter on stderr
         if scheduler:
             self.client = Client(scheduler)
         else:
