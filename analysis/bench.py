@@ -19,6 +19,7 @@ process and of its largest reaped child.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -29,7 +30,7 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from analysis import config
 
@@ -41,6 +42,7 @@ SYNTHETIC_OUTLETS = ("outlet_a", "outlet_b", "outlet_c", "outlet_d", "outlet_e")
 SYNTHETIC_PUBLISHED = "2024-06-19"
 DEFAULT_ARTICLES = 5000
 RSS_SAMPLE_SECONDS = 0.2
+FLOOR_CHUNK_ARTICLES = 1000     # articles' sentences held in memory at once while timing the floor
 RESULT_KEYS = ("articles", "floor_articles_per_s", "jobs1_articles_per_s", "all_cores_articles_per_s",
                "ratio_all_cores_to_floor", "peak_rss_mb")
 
@@ -61,30 +63,36 @@ def news_sentences() -> tuple[str, ...]:
     return tuple(sorted({" ".join(s.split()) for s in found if isinstance(s, str) and s.strip()}))
 
 
-def synthetic_articles(n: int, seed: int = config.RANDOM_SEED,
-                       sentences: Sequence[str] | None = None) -> list[dict]:
+def iter_synthetic_articles(n: int, seed: int = config.RANDOM_SEED,
+                            sentences: Sequence[str] | None = None) -> Iterator[dict]:
     """``n`` articles (``id, outlet, published, title, text``) of 20-40 sampled news sentences each.
 
-    Returns each article's sentences too (key ``sentences``) so the floor can skip splitting.
+    Each also carries its sentences (key ``sentences``) so the floor can skip splitting. A generator:
+    100,000 articles never sit in memory at once.
     """
     pool = list(sentences if sentences is not None else news_sentences())
     rng = random.Random(seed)
-    articles = []
     for i in range(n):
         chosen = rng.sample(pool, rng.randint(MIN_SENTENCES, MAX_SENTENCES))
-        articles.append({"id": f"syn{i:07d}", "outlet": SYNTHETIC_OUTLETS[i % len(SYNTHETIC_OUTLETS)],
-                         "published": SYNTHETIC_PUBLISHED, "title": f"Synthetic article {i}",
-                         "text": " ".join(chosen), "sentences": chosen})
-    return articles
+        yield {"id": f"syn{i:07d}", "outlet": SYNTHETIC_OUTLETS[i % len(SYNTHETIC_OUTLETS)],
+               "published": SYNTHETIC_PUBLISHED, "title": f"Synthetic article {i}",
+               "text": " ".join(chosen), "sentences": chosen}
 
 
-def write_synthetic_corpus(n: int, path: Path, seed: int = config.RANDOM_SEED) -> list[list[str]]:
-    """Write ``n`` synthetic articles to ``path`` as JSONL; return each article's sentences."""
-    articles = synthetic_articles(n, seed)
-    with Path(path).open("w", encoding="utf-8") as fh:
-        for article in articles:
-            fh.write(json.dumps({k: v for k, v in article.items() if k != "sentences"}) + "\n")
-    return [article["sentences"] for article in articles]
+def synthetic_articles(n: int, seed: int = config.RANDOM_SEED) -> list[dict]:
+    """``list(iter_synthetic_articles(n, seed))`` (small n)."""
+    return list(iter_synthetic_articles(n, seed))
+
+
+def write_synthetic_corpus(n: int, path: Path, sentences_path: Path | None = None,
+                           seed: int = config.RANDOM_SEED) -> None:
+    """Write ``n`` synthetic articles to ``path`` as JSONL (and their sentence lists, one JSON list
+    per line, to ``sentences_path`` if given), streaming."""
+    with Path(path).open("w", encoding="utf-8") as fh, \
+            (Path(sentences_path).open("w", encoding="utf-8") if sentences_path else open(os.devnull, "w")) as sh:
+        for article in iter_synthetic_articles(n, seed):
+            sh.write(json.dumps(article.pop("sentences")) + "\n")
+            fh.write(json.dumps(article) + "\n")
 
 
 def peak_rss_mb() -> float:
@@ -128,16 +136,25 @@ class RssSampler:
         self._thread.join()
 
 
-def measure_floor(article_sentences: Sequence[Sequence[str]]) -> float:
-    """Articles per second of vaderSentiment's own ``polarity_scores`` on pre-split sentences."""
+def measure_floor(sentences_path: Path, chunk: int = FLOOR_CHUNK_ARTICLES) -> float:
+    """Articles per second of vaderSentiment's own ``polarity_scores`` on pre-split sentences.
+
+    Sentences are read ``chunk`` articles at a time outside the timed region (bounded memory).
+    """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
-    started = time.perf_counter()
-    for sentences in article_sentences:
-        for sentence in sentences:
-            analyzer.polarity_scores(sentence)
-    return len(article_sentences) / (time.perf_counter() - started)
+    elapsed, n = 0.0, 0
+    with Path(sentences_path).open(encoding="utf-8") as fh:
+        while lines := list(itertools.islice(fh, chunk)):
+            articles = [json.loads(line) for line in lines]
+            started = time.perf_counter()
+            for sentences in articles:
+                for sentence in sentences:
+                    analyzer.polarity_scores(sentence)
+            elapsed += time.perf_counter() - started
+            n += len(articles)
+    return n / elapsed
 
 
 def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: int | None = None) -> float:
@@ -157,10 +174,9 @@ def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: in
     jobs = jobs or os.cpu_count() or 1
     with RssSampler() as sampler, tempfile.TemporaryDirectory(prefix="analysis-bench-") as tmp:
         work = Path(tmp)
-        corpus_path = work / "corpus.jsonl"
-        article_sentences = write_synthetic_corpus(n, corpus_path)
-        floor = measure_floor(article_sentences)
-        del article_sentences
+        corpus_path, sentences_path = work / "corpus.jsonl", work / "sentences.jsonl"
+        write_synthetic_corpus(n, corpus_path, sentences_path)
+        floor = measure_floor(sentences_path)
         jobs1 = measure_scoring(corpus_path, work, jobs=1, batch_size=batch_size)
         all_cores = measure_scoring(corpus_path, work, jobs=jobs, batch_size=batch_size)
     return {"articles": n, "floor_articles_per_s": round(floor, 2), "jobs1_articles_per_s": round(jobs1, 2),

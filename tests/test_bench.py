@@ -7,10 +7,13 @@ from analysis import bench, corpus
 
 
 def test_synthetic_corpus_is_seeded_and_well_formed(tmp_path):
-    path = tmp_path / "c.jsonl"
-    sentences = bench.write_synthetic_corpus(12, path)
+    path, sentences_path = tmp_path / "c.jsonl", tmp_path / "s.jsonl"
+    bench.write_synthetic_corpus(12, path, sentences_path)
+    sentences = [json.loads(line) for line in sentences_path.read_text(encoding="utf-8").splitlines()]
     again = bench.synthetic_articles(12)
     assert [a["sentences"] for a in again] == sentences
+    assert [a["text"] for a in again] == [" ".join(s) for s in sentences]
+    assert bench.measure_floor(sentences_path, chunk=5) > 0
     pool = set(bench.news_sentences())
     assert all(bench.MIN_SENTENCES <= len(s) <= bench.MAX_SENTENCES and set(s) <= pool for s in sentences)
     articles = corpus.load_corpus(path)
