@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from analysis import compare, config, io
+from analysis import compare, config, io, text
 
 TITLE = "Media framing and tone: how outlets covered Putin's June 2024 visit to the DPRK"
 NOT_MENTIONED = "not mentioned"
@@ -309,13 +309,17 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
     method = ", ".join(methods) if methods else "the default method"
     level = int(round(100 * config.CONFIDENCE_LEVEL))
     items = [
-        ("Corpus and cleaning", "Raw article files are never modified. Page furniture (bylines, "
-         "'New Update', 'Read next' links, embedded-tweet residue, bullet characters) is removed by "
-         "documented rules in <code>analysis.text.clean_text</code> before analysis."),
-        ("Sentences and voice", "Cleaned text is split into sentences by a rule-based splitter "
-         "(<code>analysis.text.split_sentences</code>) that protects abbreviations such as 'U.S.'. "
-         "A sentence is 'quoted' when it is mainly reported speech inside quotation marks, "
-         "otherwise 'author'."),
+        ("Corpus and cleaning", "Raw article files are never modified. Before analysis, "
+         "<code>analysis.text.clean_text</code> applies these documented rules in order: "
+         + "; ".join(f"<i>{_e(rule.name)}</i> ({_e(rule.rationale)})" for rule in text.CLEANING_RULES)
+         + "."),
+        ("Sentences and voice", "Cleaned text is split into sentences by a tested rule-based splitter "
+         "(<code>analysis.text.split_sentences</code>) that protects abbreviations ('U.S.', 'Gen.'), "
+         "initials, decimals and closing quotes. A sentence is 'quoted' (not the outlet's own voice) "
+         f"when it contains a quotation of at least {text.MIN_QUOTE_WORDS} words, lies inside a "
+         "quotation still open from an earlier sentence, or reports speech or a speech act of a "
+         "named speaker ('said', 'according to', 'praised', 'thanked', ...); otherwise 'author'. "
+         "This is a heuristic; tone is reported for all sentences and for the author's voice only."),
         ("Actors", "Actors are found by matching the aliases in <code>data/lexicons/actors.yaml"
          "</code> (e.g. 'Kim Jong Un', 'Pyongyang', 'North Korea' for the DPRK); the longest match "
          "wins and listed exclusions (e.g. 'Kim Il Sung Square') are skipped. Salience = mentions "
