@@ -352,8 +352,8 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
         "tables let readers check every hit.",
     ]
     parts = ["<h2 id=\"methods\">Methods</h2>", "<dl>"]
-    for term, text in items:
-        parts.append(f"<dt><b>{_e(term)}</b></dt><dd>{text}</dd>")
+    for term, description in items:
+        parts.append(f"<dt><b>{_e(term)}</b></dt><dd>{description}</dd>")
     parts.append("</dl><h3>Limitations</h3><ul>")
     parts.extend(f"<li>{_e(x)}</li>" for x in limits if x)
     parts.append("</ul>")
