@@ -48,7 +48,7 @@ TONE_LABELS = ("negative", "neutral", "positive")
 # Replaces THIS target in the "masked" view; a plain word the tokenizer knows, not a special token.
 TARGET_MARKER = "someone"
 DEFAULT_WINDOW_WORDS = 6
-DEFAULT_C = 1.0
+DEFAULT_C = 0.003
 LOGREG_MAX_ITER = 5000
 VADER_KEYS = ("neg", "neu", "pos", "compound")
 
@@ -289,7 +289,7 @@ class MiniLMTargetTone(ClassifierMixin, BaseEstimator):
 
     name = METHOD_NAME
 
-    def __init__(self, features: str = "window,span,vader_window", window_words: int = DEFAULT_WINDOW_WORDS,
+    def __init__(self, features: str = "sentence,span,window", window_words: int = DEFAULT_WINDOW_WORDS,
                  C: float = DEFAULT_C, class_weight: str | None = None,
                  random_state: int = config.RANDOM_SEED, embedder: MiniLMEmbedder | None = None):
         self.features = features
@@ -433,14 +433,25 @@ def load_default_scorer(path: str | Path | None = None) -> MiniLMTargetTone:
 
 # --------------------------------------------------------------------------- training
 # The recipe chosen on the dev splits by scripts/select_learned_model.py (see the selection CSV).
-CHOSEN_RECIPE = {"features": "window,span,vader_window", "window_words": DEFAULT_WINDOW_WORDS,
-                 "C": DEFAULT_C, "class_weight": None}
+CHOSEN_RECIPE = {"features": "sentence,span,window", "window_words": DEFAULT_WINDOW_WORDS,
+                 "C": 0.003, "class_weight": None}
 DEV_SPLITS = ("rw_dev", "mt_dev")
 
 
 def f1_macro(y_true, y_pred) -> float:
     """Macro F1 over the three tone labels (NewsMTSC's primary metric)."""
     return float(f1_score(list(y_true), list(y_pred), labels=list(TONE_LABELS), average="macro", zero_division=0))
+
+
+def training_metadata(train: pd.DataFrame, dev_scores: dict) -> dict:
+    """What the JSON records about the training data and the dev scores."""
+    return {
+        "training_data": {"dataset": "NewsMTSC (Hamborg & Donnay 2021)", "split": "train",
+                          "n_targets": int(len(train)), "n_sentences": int(train["sentence_id"].nunique()),
+                          "label_counts": {k: int(v) for k, v in train["label"].value_counts().sort_index().items()}},
+        "dev_f1_macro": dev_scores,
+        "selection": "scripts/select_learned_model.py -> models/minilm_logreg.selection.csv (dev splits only)",
+    }
 
 
 def train_default(path: str | Path | None = None, recipe: dict | None = None) -> tuple[MiniLMTargetTone, dict]:
@@ -456,14 +467,7 @@ def train_default(path: str | Path | None = None, recipe: dict | None = None) ->
     for split in DEV_SPLITS:
         dev = load_newsmtsc(split)
         dev_scores[split] = round(f1_macro(dev["label"], model.predict(dev)), 4)
-    metadata = {
-        "training_data": {"dataset": "NewsMTSC (Hamborg & Donnay 2021)", "split": "train",
-                          "n_targets": int(len(train)), "n_sentences": int(train["sentence_id"].nunique()),
-                          "label_counts": {k: int(v) for k, v in train["label"].value_counts().sort_index().items()}},
-        "dev_f1_macro": dev_scores,
-        "selection": "scripts/select_learned_model.py -> models/minilm_logreg.selection.csv (dev splits only)",
-    }
-    saved = model.save(path or DEFAULT_MODEL_PATH, **metadata)
+    saved = model.save(path or DEFAULT_MODEL_PATH, **training_metadata(train, dev_scores))
     report = {"path": str(saved), "train_seconds": round(train_seconds, 1), "dev_f1_macro": dev_scores,
               "total_seconds": round(time.perf_counter() - t0, 1)}
     return model, report
