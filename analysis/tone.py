@@ -37,6 +37,8 @@ TONE_LABELS = ("negative", "neutral", "positive")
 # data/processed/validation.csv and models/*.selection.csv), then the best method that needs
 # no optional extra.
 DEFAULT_METHOD_PREFERENCE = ("minilm_logreg", "lexicon_attribution")
+# At most this many bootstrap indices (8 bytes each) are held at once: 4M = 32 MB.
+BOOTSTRAP_CHUNK_ELEMENTS = 1 << 22
 
 
 class ToneMethodUnavailable(RuntimeError):
@@ -139,7 +141,13 @@ def bootstrap_mean_ci(values: Sequence[float], *, resamples: int = config.BOOTST
     if data.size < 2:
         return (float("nan"), float("nan"))
     rng = np.random.default_rng(seed)
-    means = data[rng.integers(0, data.size, size=(resamples, data.size))].mean(axis=1)
+    # Draw the resamples in chunks so memory stays bounded for large n; consecutive draws from one
+    # generator give the same indices as a single (resamples x n) draw, so intervals do not change.
+    rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // data.size)
+    means = np.empty(resamples)
+    for first in range(0, resamples, rows_per_chunk):
+        last = min(resamples, first + rows_per_chunk)
+        means[first:last] = data[rng.integers(0, data.size, size=(last - first, data.size))].mean(axis=1)
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(means, [tail, 1.0 - tail])
     return (float(low), float(high))
@@ -190,37 +198,34 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
     columns = keys + ["voice", "tone", "tone_label", "n_mentions"]
     if mentions.empty:
         return pd.DataFrame(columns=columns)
-
-    def majority_label(group: pd.DataFrame) -> str:
-        counts = group["tone_label"].value_counts()
-        top = counts[counts == counts.max()]
-        if len(top) == 1:
-            return str(top.index[0])
-        return str(label_from_tone([group["tone"].mean()])[0])
-
     grouped = mentions.groupby(keys, sort=True)
     table = grouped.agg(voice=("voice", "first"), tone=("tone", "mean"), n_mentions=("tone", "size")).reset_index()
-    labels = grouped[["tone", "tone_label"]].apply(majority_label).reset_index(name="tone_label")
-    table = table.merge(labels, on=keys, how="left")
+    label_counts = mentions.groupby(keys + ["tone_label"], sort=True).size().unstack(fill_value=0)
+    label_counts = label_counts.reindex(pd.MultiIndex.from_frame(table[keys]))
+    counts = label_counts.to_numpy()
+    majority = np.asarray(label_counts.columns, dtype=object)[counts.argmax(axis=1)]
+    unique_top = (counts == counts.max(axis=1, keepdims=True)).sum(axis=1) == 1
+    table["tone_label"] = np.where(unique_top, majority, label_from_tone(table["tone"].to_numpy()))
     return table[columns]
 
 
 def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) -> pd.DataFrame:
     """Summaries for every row of ``frame`` (all groups x actors), all voices and author voice only."""
+    keys = group_keys + ["actor"]
+    tones = units["tone"].to_numpy(dtype=float)
+    labels = units["tone_label"].to_numpy(dtype=object)
+    author = units["voice"].to_numpy(dtype=object) == "author"
+    n_mentions = units["n_mentions"].to_numpy()
+    positions = units.groupby(keys, sort=False).indices if not units.empty else {}
+    nothing = np.array([], dtype=int)
     rows = []
-    grouped = {key: group for key, group in units.groupby(group_keys + ["actor"], sort=False)} if not units.empty else {}
-    for record in frame.to_dict("records"):
-        key = tuple(record[k] for k in group_keys + ["actor"])
-        group = grouped.get(key, units.iloc[0:0])
-        everything = summarize_tone(group["tone"], group["tone_label"])
-        author = group[group["voice"] == "author"]
-        author_summary = summarize_tone(author["tone"], author["tone_label"])
-        rows.append({**record, "n_mentions": int(group["n_mentions"].sum()) if len(group) else 0,
-                     **everything,
-                     "n_sentences_author": author_summary["n_sentences"],
-                     "tone_mean_author": author_summary["tone_mean"],
-                     "ci_low_author": author_summary["ci_low"],
-                     "ci_high_author": author_summary["ci_high"]})
+    for record in frame.itertuples(index=False):
+        index = positions.get(tuple(getattr(record, k) for k in keys), nothing)
+        authored = index[author[index]]
+        everything = summarize_tone(tones[index], labels[index])
+        own_voice = summarize_tone(tones[authored], labels[authored])
+        rows.append((*record, int(n_mentions[index].sum()), *everything.values(),
+                     own_voice["n_sentences"], own_voice["tone_mean"], own_voice["ci_low"], own_voice["ci_high"]))
     return pd.DataFrame(rows, columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
 
 
