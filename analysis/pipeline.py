@@ -78,24 +78,10 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
     return sentences[SENTENCE_COLUMNS]
 
 
-def other_actor_spans(mentions: pd.DataFrame) -> list[list[tuple[int, int]]]:
-    """For each mention, the spans of *other* actors' mentions in the same sentence.
-
-    Target-dependent methods use them to give a sentiment word near another actor to that actor.
-    """
-    spans = [[] for _ in range(len(mentions))]
-    positions = {key: group for key, group in mentions.reset_index(drop=True).groupby(["article_id", "sentence_index"])}
-    for rows in positions.values():
-        for i in rows.index:
-            spans[i] = [(int(s), int(e)) for s, e, a in zip(rows["start"], rows["end"], rows["actor"])
-                        if a != rows.at[i, "actor"]]
-    return spans
-
-
 def find_evidence(sentences: pd.DataFrame, actor_lexicon, frame_lexicon, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Actor mentions (with tone toward the actor under ``method``) and frame hits."""
     mentions = actor_matching.find_mentions(sentences, actor_lexicon).reset_index(drop=True)
-    mentions = tone.score_mentions(mentions, method, other_spans=other_actor_spans(mentions))
+    mentions = tone.score_mentions(mentions, method)
     frame_hits = frame_matching.find_frame_hits(sentences, frame_lexicon)
     return mentions[MENTION_COLUMNS], frame_hits
 
@@ -112,12 +98,10 @@ def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.
     scored = scored.merge(mentions.groupby("article_id").size().rename("n_mentions"), on="article_id", how="left")
     for column in ("n_words", "n_sentences", "n_mentions"):
         scored[column] = scored[column].fillna(0).astype(int)
-    tone_stats = {}
-    for article_id, group in sentences.groupby("article_id"):
-        low, high = tone.bootstrap_mean_ci(group["compound"])
-        tone_stats[article_id] = (group["compound"].mean(), low, high)
-    stats = pd.DataFrame.from_dict(tone_stats, orient="index",
-                                   columns=["sentence_tone_mean", "sentence_tone_ci_low", "sentence_tone_ci_high"])
+    compounds = sentences.groupby("article_id")["compound"]
+    stats = compounds.mean().rename("sentence_tone_mean").to_frame()
+    intervals = tone.bootstrap_mean_cis([group.to_numpy() for _, group in compounds])
+    stats["sentence_tone_ci_low"], stats["sentence_tone_ci_high"] = intervals[:, 0], intervals[:, 1]
     scored = scored.merge(stats, left_on="article_id", right_index=True, how="left")
     return scored[ARTICLE_COLUMNS]
 
@@ -191,7 +175,7 @@ def tone_by_method(tables: dict[str, pd.DataFrame], methods: Sequence[str]) -> p
         if not tone.method_available(method):
             log.warning("skipping unavailable tone method %s", method)
             continue
-        scored = tone.score_mentions(mentions, method, other_spans=other_actor_spans(mentions))
+        scored = tone.score_mentions(mentions, method)
         frames.append(tone.outlet_actor_tone(scored, articles, actor_names, method))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

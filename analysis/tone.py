@@ -39,6 +39,10 @@ TONE_LABELS = ("negative", "neutral", "positive")
 DEFAULT_METHOD_PREFERENCE = ("minilm_logreg", "lexicon_attribution")
 # At most this many bootstrap indices (8 bytes each) are held at once: 4M = 32 MB.
 BOOTSTRAP_CHUNK_ELEMENTS = 1 << 22
+# Index matrices of small samples (the usual article x actor cell) are drawn once and reused:
+# at most 64 sizes x 2,000 x 64 indices = 64 MB.
+BOOTSTRAP_CACHE_MAX_N = 64
+BOOTSTRAP_CACHED_SIZES = 64
 
 
 class ToneMethodUnavailable(RuntimeError):
@@ -86,6 +90,8 @@ _METHOD_LOADERS = {
     "minilm_logreg": _load_minilm_logreg,
 }
 METHOD_NAMES = tuple(_METHOD_LOADERS)
+# Methods whose scorer takes ``other_spans``: a word near another actor is given to that actor.
+METHODS_USING_OTHER_TARGETS = frozenset({"lexicon_attribution"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -124,33 +130,92 @@ def label_from_tone(tone: np.ndarray | Sequence[float]) -> np.ndarray:
                     np.where(values < config.VADER_NEGATIVE_THRESHOLD, "negative", "neutral")).astype(object)
 
 
+@functools.lru_cache(maxsize=BOOTSTRAP_CACHED_SIZES)
+def _resample_indices(n: int, resamples: int, seed: int) -> np.ndarray:
+    """The (resamples x n) bootstrap indices every call with ``n`` values uses (read-only)."""
+    indices = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    indices.setflags(write=False)
+    return indices
+
+
+def _resampled_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """Bootstrap means of each row of ``data`` (k x n), with the indices a seeded draw of size n gives.
+
+    Consecutive draws from one generator give the same indices as a single (resamples x n) draw,
+    so drawing in chunks (bounded memory for large n) does not change the intervals.
+    """
+    # Rows are averaged one at a time: a (k x resamples x n) mean is not bit-identical to k separate
+    # (resamples x n) means, and intervals must not depend on which cells are computed together.
+    n = data.shape[1]
+    if n * resamples <= BOOTSTRAP_CHUNK_ELEMENTS and n <= BOOTSTRAP_CACHE_MAX_N:
+        indices = _resample_indices(n, resamples, seed)
+        return np.stack([row[indices].mean(axis=1) for row in data])
+    means = np.empty((len(data), resamples))
+    for position, row in enumerate(data):
+        rng = np.random.default_rng(seed)
+        rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // n)
+        for first in range(0, resamples, rows_per_chunk):
+            last = min(resamples, first + rows_per_chunk)
+            means[position, first:last] = row[rng.integers(0, n, size=(last - first, n))].mean(axis=1)
+    return means
+
+
+def bootstrap_mean_cis(samples: Sequence[Sequence[float]], *, resamples: int = config.BOOTSTRAP_RESAMPLES,
+                       level: float = config.CONFIDENCE_LEVEL, seed: int = config.RANDOM_SEED) -> np.ndarray:
+    """Percentile bootstrap intervals of the mean of each sample: a (k x 2) array, NaN rows for n < 2.
+
+    Every sample is resampled from the same seed, so an interval depends only on its own values,
+    never on the order in which cells are computed. Samples of equal size are resampled together.
+
+    >>> bootstrap_mean_cis([[0.5, 0.5], [0.2]]).tolist()
+    [[0.5, 0.5], [nan, nan]]
+    """
+    arrays = [np.asarray(sample, dtype=float) for sample in samples]
+    intervals = np.full((len(arrays), 2), np.nan)
+    tail = (1.0 - level) / 2.0
+    by_size: dict[int, list[int]] = {}
+    for position, array in enumerate(arrays):
+        if array.size >= 2:
+            by_size.setdefault(array.size, []).append(position)
+    for n, positions in by_size.items():
+        per_stack = max(1, BOOTSTRAP_CHUNK_ELEMENTS // (n * resamples))  # bounds the means held at once
+        for first in range(0, len(positions), per_stack):
+            stack = positions[first:first + per_stack]
+            means = _resampled_means(np.stack([arrays[p] for p in stack]), resamples, seed)
+            intervals[stack] = np.quantile(means, [tail, 1.0 - tail], axis=1).T
+    return intervals
+
+
 def bootstrap_mean_ci(values: Sequence[float], *, resamples: int = config.BOOTSTRAP_RESAMPLES,
                       level: float = config.CONFIDENCE_LEVEL,
                       seed: int = config.RANDOM_SEED) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean; NaN for fewer than two values.
-
-    Every call starts from the same seed, so a cell's interval does not depend on the order in
-    which cells are computed.
 
     >>> bootstrap_mean_ci([0.5, 0.5, 0.5])
     (0.5, 0.5)
     >>> bootstrap_mean_ci([0.2])
     (nan, nan)
     """
-    data = np.asarray(values, dtype=float)
-    if data.size < 2:
-        return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    # Draw the resamples in chunks so memory stays bounded for large n; consecutive draws from one
-    # generator give the same indices as a single (resamples x n) draw, so intervals do not change.
-    rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // data.size)
-    means = np.empty(resamples)
-    for first in range(0, resamples, rows_per_chunk):
-        last = min(resamples, first + rows_per_chunk)
-        means[first:last] = data[rng.integers(0, data.size, size=(last - first, data.size))].mean(axis=1)
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(means, [tail, 1.0 - tail])
+    low, high = bootstrap_mean_cis([values], resamples=resamples, level=level, seed=seed)[0]
     return (float(low), float(high))
+
+
+def summarize_tones(samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[dict]:
+    """``summarize_tone`` for many (tones, labels) samples at once (intervals computed together)."""
+    intervals = bootstrap_mean_cis([tones for tones, _ in samples])
+    summaries = []
+    for (tones, labels), (low, high) in zip(samples, intervals):
+        tones = np.asarray(tones, dtype=float)
+        labels = np.asarray(labels, dtype=object)
+        if tones.size == 0:
+            summaries.append({"n_sentences": 0, "tone_mean": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                              "share_pos": np.nan, "share_neg": np.nan})
+            continue
+        summaries.append({"n_sentences": int(tones.size), "tone_mean": float(tones.mean()),
+                          "ci_low": float(low), "ci_high": float(high),
+                          "share_pos": float((labels == "positive").mean()),
+                          "share_neg": float((labels == "negative").mean())})
+    return summaries
 
 
 def summarize_tone(tones: Sequence[float], labels: Sequence[str]) -> dict:
@@ -159,20 +224,32 @@ def summarize_tone(tones: Sequence[float], labels: Sequence[str]) -> dict:
     >>> summarize_tone([0.5, -0.5, 0.0, 0.4], ["positive", "negative", "neutral", "positive"])["share_pos"]
     0.5
     """
-    tones = np.asarray(tones, dtype=float)
-    labels = np.asarray(labels, dtype=object)
-    n = int(tones.size)
-    if n == 0:
-        return {"n_sentences": 0, "tone_mean": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                "share_pos": np.nan, "share_neg": np.nan}
-    low, high = bootstrap_mean_ci(tones)
-    return {"n_sentences": n, "tone_mean": float(tones.mean()), "ci_low": low, "ci_high": high,
-            "share_pos": float((labels == "positive").mean()),
-            "share_neg": float((labels == "negative").mean())}
+    return summarize_tones([(np.asarray(tones, dtype=float), np.asarray(labels, dtype=object))])[0]
 
 
-def score_mentions(mentions: pd.DataFrame, method: str, other_spans: Sequence | None = None) -> pd.DataFrame:
-    """Add ``tone`` and ``tone_label`` columns to a mentions table under ``method``."""
+def other_actor_spans(mentions: pd.DataFrame) -> list[list[tuple[int, int]]]:
+    """For each mention, the spans of *other* actors' mentions in the same sentence.
+
+    Target-dependent methods use them to give a sentiment word near another actor to that actor.
+    """
+    starts, ends = mentions["start"].tolist(), mentions["end"].tolist()
+    actors = mentions["actor"].tolist()
+    same_sentence: dict[tuple, list[int]] = {}
+    for row, key in enumerate(zip(mentions["article_id"], mentions["sentence_index"])):
+        same_sentence.setdefault(key, []).append(row)
+    spans: list[list[tuple[int, int]]] = [[] for _ in actors]
+    for rows in same_sentence.values():
+        for i in rows:
+            spans[i] = [(starts[j], ends[j]) for j in rows if actors[j] != actors[i]]
+    return spans
+
+
+def score_mentions(mentions: pd.DataFrame, method: str) -> pd.DataFrame:
+    """Add ``tone`` and ``tone_label`` columns to a mentions table under ``method``.
+
+    Methods that weigh other targets (``lexicon_attribution``) get the other actors' spans in
+    each sentence.
+    """
     scored = mentions.copy()
     if scored.empty:
         scored["tone"] = pd.Series(dtype=float)
@@ -180,8 +257,8 @@ def score_mentions(mentions: pd.DataFrame, method: str, other_spans: Sequence | 
         return scored
     scorer = get_method(method)
     args = (scored["sentence"].tolist(), scored["start"].astype(int).tolist(), scored["end"].astype(int).tolist())
-    if other_spans is not None and method == "lexicon_attribution":
-        result = scorer.score(*args, other_spans=other_spans)
+    if method in METHODS_USING_OTHER_TARGETS:
+        result = scorer.score(*args, other_spans=other_actor_spans(scored))
     else:
         result = scorer.score(*args)
     scored["tone"] = np.asarray(result["tone"], dtype=float)
@@ -218,12 +295,16 @@ def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) 
     n_mentions = units["n_mentions"].to_numpy()
     positions = units.groupby(keys, sort=False).indices if not units.empty else {}
     nothing = np.array([], dtype=int)
-    rows = []
-    for record in frame.itertuples(index=False):
+    records = list(frame.itertuples(index=False))
+    cells, samples = [], []
+    for record in records:
         index = positions.get(tuple(getattr(record, k) for k in keys), nothing)
         authored = index[author[index]]
-        everything = summarize_tone(tones[index], labels[index])
-        own_voice = summarize_tone(tones[authored], labels[authored])
+        cells.append(index)
+        samples += [(tones[index], labels[index]), (tones[authored], labels[authored])]
+    summaries = summarize_tones(samples)
+    rows = []
+    for record, index, everything, own_voice in zip(records, cells, summaries[0::2], summaries[1::2]):
         rows.append((*record, int(n_mentions[index].sum()), *everything.values(),
                      own_voice["n_sentences"], own_voice["tone_mean"], own_voice["ci_low"], own_voice["ci_high"]))
     return pd.DataFrame(rows, columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
