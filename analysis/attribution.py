@@ -44,7 +44,7 @@ from vaderSentiment.vaderSentiment import (
     normalize,
 )
 
-from analysis import config
+from analysis import config, vader_fast
 
 TONE_LABELS = ("negative", "neutral", "positive")
 Span = tuple[int, int]
@@ -236,8 +236,26 @@ def sentence_valences(sentence: str) -> SentenceValences:
     >>> [round(float(x), 3) for x in v.valence]
     [-1.2, 0.0, 0.0, -1.924, 0.0]
     """
-    analyzer = _analyzer()
     spans = tuple(_token_spans(sentence))
+    tokens = vader_fast.token_valences(sentence)
+    if len(tokens) == len(spans):  # the exact fast re-implementation: one entry per whitespace token
+        words = [token for token, _, _, _ in tokens]
+        valences = [valence for _, _, _, valence in tokens]
+    else:
+        words, valences = _reference_valences(sentence, spans)
+    lower = [w.lower() for w in words]
+    but_weight = np.ones(len(words))
+    if "but" in lower:
+        bi = lower.index("but")
+        but_weight[:bi] = BUT_BEFORE_WEIGHT
+        but_weight[bi + 1:] = BUT_AFTER_WEIGHT
+    raw = [sentence[a:b] for a, b in spans]
+    return SentenceValences(spans, np.asarray(valences, dtype=float), _clause_ids(raw), but_weight)
+
+
+def _reference_valences(sentence: str, spans: Sequence[Span]) -> tuple[list[str], list[float]]:
+    """Token valences from vaderSentiment's own code (used where token counts disagree)."""
+    analyzer = _analyzer()
     senti = SentiText(sentence)
     words = senti.words_and_emoticons
     if len(words) != len(spans):  # exotic whitespace: fall back to our own tokens
@@ -251,14 +269,7 @@ def sentence_valences(sentence: str) -> SentenceValences:
             valences.append(0.0)
             continue
         valences = analyzer.sentiment_valence(0, senti, item, i, valences)
-    lower = [w.lower() for w in words]
-    but_weight = np.ones(len(words))
-    if "but" in lower:
-        bi = lower.index("but")
-        but_weight[:bi] = BUT_BEFORE_WEIGHT
-        but_weight[bi + 1:] = BUT_AFTER_WEIGHT
-    raw = [sentence[a:b] for a, b in spans]
-    return SentenceValences(spans, np.asarray(valences, dtype=float), _clause_ids(raw), but_weight)
+    return list(words), valences
 
 
 def _decay(distance: np.ndarray, half_life: float) -> np.ndarray:
