@@ -49,8 +49,13 @@ class CleaningRule:
     # doubly encoded mojibake). Only for rules whose every change shortens the text, so the
     # loop ends.
     until_stable: bool = False
+    # Cheap test (substring checks) that is False only when ``pattern`` cannot match, so the
+    # regex pass is skipped for the many texts that need no change. None: always run the rule.
+    may_match: Callable[[str], bool] | None = None
 
     def apply(self, text: str) -> str:
+        if self.may_match is not None and not self.may_match(text):
+            return text
         cleaned = self.pattern.sub(self.replacement, text)
         while self.until_stable and cleaned != text:
             text, cleaned = cleaned, self.pattern.sub(self.replacement, cleaned)
@@ -92,6 +97,45 @@ _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ODD_SPACE_CHARS = "\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v"
 # Characters used as list bullets in scraped news pages (000's "Key Takeaways" uses U+2022).
 _BULLET_CHARS = "•‣◦▪●·*\\-"
+# The same sets as plain strings (range and escape spelled out), for substring tests.
+_ODD_SPACE_LIST = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\t\f\v"
+_BULLET_SET = _BULLET_CHARS.replace("\\-", "-")
+
+
+def _contains_any(chars: str) -> Callable[[str], bool]:
+    """A ``may_match`` test: does the text contain any of ``chars``?"""
+    return lambda text: any(char in text for char in chars)
+
+
+def _contains_any_non_ascii(chars: str) -> Callable[[str], bool]:
+    """``_contains_any`` for non-ASCII ``chars``: an ASCII text is rejected in one step."""
+    return lambda text: not text.isascii() and any(char in text for char in chars)
+
+
+def _has_repeated_line(text: str) -> bool:
+    """A ``may_match`` test for ``repeated_paragraph``: some non-empty line occurs twice."""
+    if "\n" not in text:
+        return False
+    lines = [line for line in text.split("\n") if line]
+    return len(set(lines)) < len(lines)
+
+
+def _has_space_at_line_edge(text: str) -> bool:
+    """A ``may_match`` test for ``trim_line_edges``: a space starts or ends some line."""
+    return text[:1] == " " or text[-1:] == " " or "\n " in text or " \n" in text
+
+
+def _has_leading_bullet(text: str) -> bool:
+    """A ``may_match`` test for ``leading_bullets``: some line starts with a bullet character."""
+    return (text[:1] != "" and text[0] in _BULLET_SET) or any(
+        "\n" + bullet in text for bullet in _BULLET_SET
+    )
+
+
+def _has_outer_whitespace(text: str) -> bool:
+    """A ``may_match`` test for ``outer_whitespace`` (``\\s`` is ``str.isspace``)."""
+    return text[:1].isspace() or text[-1:].isspace()
+
 
 # Applied in this order by ``clean_text``. Invisible characters go first so they cannot hide a
 # mojibake sequence; the repair comes before the line-ending and space rules, which then also
@@ -110,6 +154,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "",
         "Zero-width characters and the byte-order mark are invisible but break word and "
         "alias matching (e.g. 'Pu\\u200btin').",
+        may_match=_contains_any_non_ascii(_ZERO_WIDTH_CHARS),
     ),
     CleaningRule(
         "mojibake_punctuation",
@@ -120,6 +165,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "('donâ\x80\x99t' -> 'don’t'). Sequences that do not re-decode are left alone; "
         "doubly encoded text is repaired by repeating the rule.",
         until_stable=True,
+        may_match=_contains_any_non_ascii("âÂÃ"),
     ),
     CleaningRule(
         "line_endings",
@@ -127,12 +173,14 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "\n",
         "Windows (CRLF) and old-Mac (CR) line endings become \\n, so paragraph logic sees one "
         "line-break character.",
+        may_match=_contains_any("\r"),
     ),
     CleaningRule(
         "unicode_line_separators",
         re.compile("[\u2028\u2029\u0085]"),
         "\n",
         "Unicode line/paragraph separators and NEL are line breaks too.",
+        may_match=_contains_any_non_ascii("\u2028\u2029\u0085"),
     ),
     CleaningRule(
         "odd_spaces",
@@ -140,12 +188,14 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         " ",
         "Non-breaking and typographic spaces (000 ends a paragraph with U+00A0) become plain "
         "spaces.",
+        may_match=_contains_any(_ODD_SPACE_LIST),
     ),
     CleaningRule(
         "tweet_picture_links",
         re.compile(r"(?<![ ])[ ]*\bpic\.twitter\.com/[A-Za-z0-9]+(?!\S)"),
         "",
         "'pic.twitter.com/...' tokens are the image link of an embedded tweet (002), not prose.",
+        may_match=_contains_any(("pic.twitter.com/",)),
     ),
     CleaningRule(
         "trim_line_edges",
@@ -153,6 +203,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "",
         "Leading/trailing spaces on a line carry no meaning (004 starts with a space; bullets "
         "in 000 are indented) and would stop the exact-line rules below from matching.",
+        may_match=_has_space_at_line_edge,
     ),
     CleaningRule(
         "leading_bullets",
@@ -161,6 +212,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "Bullet characters ('•', '-', '*') at the start of a list line are layout; the line "
         "itself stays (000's 'Key Takeaways'). A following space is required so '-5' or "
         "'*emphasis*' are untouched.",
+        may_match=_has_leading_bullet,
     ),
     CleaningRule(
         "template_byline_block",
@@ -169,6 +221,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "",
         "In the BNN Breaking template (000) the author's name sits between 'author-image' and "
         "'New Update'; that byline is not a sentence of the article (the metadata keeps it).",
+        may_match=_contains_any(("author-image\n",)),
     ),
     CleaningRule(
         "template_furniture_lines",
@@ -176,12 +229,14 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "",
         "Lines that are exactly a site-template label: 'author-image' and 'New Update' (BNN "
         "Breaking template, 000) and 'Dive deeper' (Al Mayadeen link box, 002).",
+        may_match=_contains_any(("author-image", "New Update", "Dive deeper")),
     ),
     CleaningRule(
         "read_next_lines",
         re.compile(r"(?m)^Read next:.*$\n?"),
         "",
         "'Read next: <headline>' lines link to another article (002's last line).",
+        may_match=_contains_any(("Read next:",)),
     ),
     CleaningRule(
         "tweet_attribution_lines",
@@ -191,6 +246,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         "",
         "The attribution footer of an embedded tweet ('— MFA Russia 🇷🇺 (@mfa_russia) June 18, "
         "2024' in 002) is page furniture, not a sentence.",
+        may_match=_contains_any(("(@",)),
     ),
     CleaningRule(
         "repeated_paragraph",
@@ -198,18 +254,21 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         r"\1",
         "A paragraph that exactly repeats the paragraph before it is a scraping artefact "
         "(000 prints its photo caption twice); it would double-count mentions and frames.",
+        may_match=_has_repeated_line,
     ),
     CleaningRule(
         "excess_blank_lines",
         re.compile(r"\n{3,}"),
         "\n\n",
         "Removing lines can leave runs of blank lines; one blank line marks a paragraph break.",
+        may_match=_contains_any(("\n\n\n",)),
     ),
     CleaningRule(
         "outer_whitespace",
         re.compile(r"\A\s+|(?<!\s)\s+\Z"),
         "",
         "Whitespace before the first or after the last character is not content.",
+        may_match=_has_outer_whitespace,
     ),
 )
 
@@ -436,12 +495,34 @@ SPEECH_ACT_VERBS = (
 )
 
 
+# Every character that ``re.IGNORECASE`` matches to these ASCII letters besides their two cases
+# (found by testing all code points; tests/test_text.py checks it): Turkish dotted/dotless i,
+# the Kelvin sign, the long s.
+_EXTRA_CASE_VARIANTS = {"i": "İı", "k": "\u212a", "s": "ſ"}
+
+
+def _case_insensitive_class(letter: str) -> str:
+    """A character class matching exactly what ``letter`` matches under ``re.IGNORECASE``."""
+    return "[" + letter.lower() + letter.upper() + _EXTRA_CASE_VARIANTS.get(letter.lower(), "") + "]"
+
+
 def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation; a space in a phrase matches any whitespace."""
-    return re.compile(
-        r"\b(?:" + "|".join(re.escape(verb).replace(r"\ ", r"\s+") for verb in verbs) + r")\b",
-        re.IGNORECASE,
+    """Whole-word, case-insensitive alternation; a space in a phrase matches any whitespace.
+
+    Matches where ``\\b(?:verb1|verb2|...)\\b`` with ``re.IGNORECASE`` would (the verbs' order
+    only decides which one is reported, and callers only test for a match). For speed the verbs
+    are grouped by first letter, which is spelled as an explicit class: the regex engine then
+    rejects a word start with one set test per letter instead of entering every alternative.
+    """
+    by_first_letter: dict[str, list[str]] = {}
+    for verb in verbs:
+        by_first_letter.setdefault(verb[0].lower(), []).append(verb[1:])
+    branches = (
+        _case_insensitive_class(first)
+        + "(?i:" + "|".join(re.escape(rest).replace(r"\ ", r"\s+") for rest in rests) + ")"
+        for first, rests in by_first_letter.items()
     )
+    return re.compile(r"\b(?:" + "|".join(branches) + r")\b")
 
 
 _REPORTING_VERB_PATTERN = _verb_pattern(REPORTING_VERBS)
@@ -540,7 +621,13 @@ def word_tokens(text: str) -> list[str]:
     >>> word_tokens("Kim’s comrades-in-arms met the U.S. envoy at 3.5 p.m. 🇷🇺!")
     ["kim's", 'comrades-in-arms', 'met', 'the', 'u.s.', 'envoy', 'at', '3.5', 'p.m.']
     """
-    return [token.lower().replace("’", "'") for token in WORD_TOKEN_PATTERN.findall(text)]
+    tokens = WORD_TOKEN_PATTERN.findall(text)
+    if not tokens:
+        return []
+    # Lower-case all tokens in one call. A token holds no line break, and a line break is neither
+    # cased nor case-ignorable, so even the context-dependent final sigma lowers as it would in
+    # the token alone.
+    return "\n".join(tokens).lower().replace("’", "'").split("\n")
 
 
 def count_words(text: str) -> int:
@@ -549,7 +636,7 @@ def count_words(text: str) -> int:
     >>> count_words("Putin's two-day visit, his first in 24 years!")
     8
     """
-    return sum(1 for _ in WORD_TOKEN_PATTERN.finditer(text))
+    return len(WORD_TOKEN_PATTERN.findall(text))  # no capturing group: one string per token
 
 
 # =============================================================================
@@ -565,6 +652,7 @@ _MATCHING_TRANSLATION = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ",
     "\u2010": "-", "\u2011": "-",
 })
+_MATCHING_REPLACEMENTS = tuple((chr(key), value) for key, value in _MATCHING_TRANSLATION.items())
 
 
 def normalize_for_matching(text: str) -> str:
@@ -573,4 +661,9 @@ def normalize_for_matching(text: str) -> str:
     >>> normalize_for_matching("Kim’s “friendly\\u00a0visit”")
     'Kim\\'s "friendly visit"'
     """
-    return text.translate(_MATCHING_TRANSLATION)
+    # One ``str.replace`` per mapped character that occurs: much faster than ``translate`` on
+    # text that holds few or none of them. No replacement is itself a key, so order is free.
+    for char, replacement in _MATCHING_REPLACEMENTS:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text

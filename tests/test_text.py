@@ -592,3 +592,33 @@ def test_mojibake_repair_lets_quotes_split_and_count():
     # 'He spoke.” ' is 11 characters, so '“' sits at 11 and the quotation starts at 12; the
     # stray '”' at 9 is ignored. 'We will never give up,' is 22 characters -> ends at 34.
     assert text.quotation_spans(cleaned) == [(12, 34)]
+
+
+def test_case_insensitive_classes_match_ignorecase_exactly():
+    # The speed-up of the verb patterns spells first letters as classes; they must accept exactly
+    # the characters re.IGNORECASE does, over every code point.
+    import re
+    import string
+
+    every_char = "".join(map(chr, range(0x110000)))
+    for letter in string.ascii_lowercase:
+        expected = re.findall(letter, every_char, re.IGNORECASE)
+        assert re.findall(text._case_insensitive_class(letter), every_char) == expected, letter
+
+
+@pytest.mark.parametrize("verb", text.REPORTING_VERBS + text.SPEECH_ACT_VERBS)
+def test_verb_patterns_agree_with_plain_ignorecase_alternation(verb):
+    import re
+
+    plain = re.compile(
+        r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+")
+                            for v in text.REPORTING_VERBS + text.SPEECH_ACT_VERBS) + r")\b",
+        re.IGNORECASE,
+    )
+    variants = [verb, verb.upper(), verb.title(), verb.replace("s", "ſ").replace("k", "\u212a"),
+                "un" + verb, verb + "x", verb.replace(" ", "\n  ")]
+    for variant in variants:
+        for sample in (variant, f"He {variant}.", f"x{variant}", f"{variant}_"):
+            for start in range(len(sample) + 1):
+                assert (text._SPEECH_ACT_PATTERN.search(sample, start) is None) == (
+                    plain.search(sample, start) is None), (sample, start)
