@@ -595,8 +595,11 @@ def sentence_voices(
     for start, end in spans:
         last = bisect.bisect_left(quote_starts, end) - 1
         in_quote = last >= 0 and long_quotes[last][1] > start
-        attributed = verb_pattern.search(text, start, end) is not None
-        voices.append("quoted" if in_quote or attributed else "author")
+        # The verb search runs only when the quotation test has not already decided.
+        if in_quote or verb_pattern.search(text, start, end) is not None:
+            voices.append("quoted")
+        else:
+            voices.append("author")
     return voices
 
 
