@@ -264,8 +264,18 @@ def matching_copy(sentence: str, exclude: re.Pattern | None = None) -> str:
     >>> matching_copy("Kim Jong Un\u2019s site www.kim.kp")
     "Kim Jong Un's site           "
     """
-    text = URL_PATTERN.sub(_blank, normalize_for_matching(sentence))
+    text = normalize_for_matching(sentence)
+    if _may_contain_url(text):
+        text = URL_PATTERN.sub(_blank, text)
     return exclude.sub(_blank, text) if exclude is not None else text
+
+
+def _may_contain_url(text: str) -> bool:
+    """Cheap pre-check: False only where ``URL_PATTERN`` cannot match (most sentences)."""
+    if "://" in text:
+        return True
+    lowered = text.lower()
+    return "www." in lowered or "pic.twitter.com/" in lowered
 
 
 def _blank(match: re.Match) -> str:
