@@ -233,6 +233,23 @@ def _sentence_vectors(embedder: MiniLMEmbedder, sentences) -> np.ndarray:
     return out
 
 
+def _text_vectors(embedder: MiniLMEmbedder, texts: Sequence[str], sentences: set[str]) -> np.ndarray:
+    """Embeddings of view texts; a text that is a whole sentence reuses that sentence's token pass.
+
+    all-MiniLM-L6-v2 embeds a text as the normalised mean of its token embeddings, so a window that
+    covers its whole (short) sentence needs no second forward pass; the two routes agree to float
+    rounding (about 1e-7), the same order as the effect of batching texts differently.
+    """
+    out = np.zeros((len(texts), EMBEDDING_DIM), np.float32)
+    whole = [i for i, text in enumerate(texts) if text in sentences]
+    partial = [i for i, text in enumerate(texts) if text not in sentences]
+    if whole:
+        out[whole] = _sentence_vectors(embedder, [texts[i] for i in whole])
+    if partial:
+        out[partial] = embedder.encode([texts[i] for i in partial])
+    return out
+
+
 _VADER = None
 
 
@@ -260,7 +277,7 @@ def build_features(sentences: Sequence[str], starts: Sequence[int], ends: Sequen
         elif view in TEXT_VIEWS:
             emb = embedder or get_embedder()
             texts = [view_text(view, s, a, b, window_words) for s, a, b in zip(sentences, starts, ends)]
-            blocks.append(emb.encode(texts).astype(np.float64))
+            blocks.append(_text_vectors(emb, texts, set(sentences)).astype(np.float64))
         elif view == "span":
             blocks.append(_span_vectors(embedder or get_embedder(), sentences, starts, ends).astype(np.float64))
         else:
