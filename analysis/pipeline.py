@@ -106,38 +106,52 @@ def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.
     return scored[ARTICLE_COLUMNS]
 
 
+def mark_articles_without_sentences(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """An article whose text is all page furniture has nothing to score: account for it, don't drop it."""
+    empty = set(articles.loc[articles["status"] == "scored", "article_id"]) - set(sentences["article_id"])
+    if not empty:
+        return articles
+    articles = articles.copy()
+    articles.loc[articles["article_id"].isin(empty), ["status", "reason"]] = ["skipped", SKIP_NO_SENTENCES]
+    return articles
+
+
+def score_articles(articles: pd.DataFrame, actor_lexicon, frame_lexicon, method: str,
+                   progress: bool = False) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The per-article stages: the input rows (statuses updated) and every per-article table.
+
+    Each article's tables depend on that article alone, so a large corpus can be scored in batches
+    (``analysis.scale``) and concatenated; only ``outlet_actor_tone`` pools across articles.
+    """
+    sentences = split_articles(articles, progress=progress)
+    articles = mark_articles_without_sentences(articles, sentences)
+    mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method)
+    article_rows = article_table(articles, sentences, mentions)
+    tables = {
+        "articles": article_rows,
+        "sentences": sentences,
+        "mentions": mentions,
+        "frame_hits": frame_hits,
+        "article_actor_tone": tone.article_actor_tone(mentions, article_rows, list(actor_lexicon.names), method),
+        "frame_rates": frame_matching.frame_rates(frame_hits, article_rows, frame_lexicon),
+        "actor_frames": frame_matching.actor_frames(mentions, frame_hits, article_rows, actor_lexicon, frame_lexicon),
+    }
+    return articles, tables
+
+
 def build_tables(articles: pd.DataFrame, actor_lexicon=None, frame_lexicon=None, method: str | None = None,
                  progress: bool = True) -> dict[str, pd.DataFrame]:
     """Every table of the study from a loaded corpus (see docs/ARCHITECTURE.md for the schemas)."""
     actor_lexicon = actor_lexicon or lexicons.load_actors()
     frame_lexicon = frame_lexicon or lexicons.load_frames()
     method = method or tone.default_method_name()
-
-    sentences = split_articles(articles, progress=progress)
-    # An article whose text is all page furniture has nothing to score: account for it, don't drop it.
-    empty = set(articles.loc[articles["status"] == "scored", "article_id"]) - set(sentences["article_id"])
-    if empty:
-        articles = articles.copy()
-        articles.loc[articles["article_id"].isin(empty), ["status", "reason"]] = ["skipped", SKIP_NO_SENTENCES]
-
-    mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method)
-    article_rows = article_table(articles, sentences, mentions)
-    actor_names = list(actor_lexicon.names)
+    articles, tables = score_articles(articles, actor_lexicon, frame_lexicon, method, progress=progress)
     manifest = corpus.build_manifest(articles)
-    manifest["n_sentences"] = manifest["article_id"].map(sentences.groupby("article_id").size()).fillna(0).astype(int)
-    manifest["n_mentions"] = manifest["article_id"].map(mentions.groupby("article_id").size()).fillna(0).astype(int)
-
-    tables = {
-        "articles": article_rows,
-        "manifest": manifest,
-        "sentences": sentences,
-        "mentions": mentions,
-        "article_actor_tone": tone.article_actor_tone(mentions, article_rows, actor_names, method),
-        "outlet_actor_tone": tone.outlet_actor_tone(mentions, article_rows, actor_names, method),
-        "frame_hits": frame_hits,
-        "frame_rates": frame_matching.frame_rates(frame_hits, article_rows, frame_lexicon),
-        "actor_frames": frame_matching.actor_frames(mentions, frame_hits, article_rows, actor_lexicon, frame_lexicon),
-    }
+    for column, table in (("n_sentences", tables["sentences"]), ("n_mentions", tables["mentions"])):
+        manifest[column] = manifest["article_id"].map(table.groupby("article_id").size()).fillna(0).astype(int)
+    tables["manifest"] = manifest
+    tables["outlet_actor_tone"] = tone.outlet_actor_tone(tables["mentions"], tables["articles"],
+                                                         list(actor_lexicon.names), method)
     return {name: _sorted(name, table) for name, table in tables.items()}
 
 

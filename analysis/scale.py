@@ -191,33 +191,17 @@ def _worker_state(method: str) -> tuple:
 def score_batch(articles: pd.DataFrame, method: str, digest: str | None = None) -> dict[str, pd.DataFrame]:
     """The per-article study tables (``BATCH_TABLES``) for a batch of scoreable articles.
 
-    The same stage functions and order as ``pipeline.build_tables``, minus the outlet-level table
-    (pooled over the whole corpus at the end) and the manifest (built by the caller from the batch).
+    ``pipeline.score_articles``: the per-article stages of ``pipeline.build_tables``; the outlet-level
+    table (pooled over the whole corpus) and the manifest are built by the caller.
     ``digest`` (if given) must match this worker's lexicons + method, else ``ScaleError``.
     """
     actor_lexicon, frame_lexicon, worker_digest = _worker_state(method)
     if digest is not None and digest != worker_digest:
         raise ScaleError(f"worker pid {os.getpid()} has different lexicon files or code version "
                          f"({worker_digest} != {digest}); install the same checkout on every worker")
-    sentences = pipeline.split_articles(articles)
-    empty = set(articles.loc[articles["status"] == corpus.STATUS_SCORED, "article_id"]) - set(sentences["article_id"])
-    if empty:
-        articles = articles.copy()
-        articles.loc[articles["article_id"].isin(empty), ["status", "reason"]] = [
-            corpus.STATUS_SKIPPED, pipeline.SKIP_NO_SENTENCES]
-    if sentences.empty:  # nothing left to score (tone's aggregation needs at least one article)
+    _, tables = pipeline.score_articles(articles, actor_lexicon, frame_lexicon, method)
+    if tables["sentences"].empty:  # nothing left to score: typed empty parts keep the Parquet schema
         return {name: _empty_tables()[name] for name in BATCH_TABLES}
-    mentions, frame_hits = pipeline.find_evidence(sentences, actor_lexicon, frame_lexicon, method)
-    article_rows = pipeline.article_table(articles, sentences, mentions)
-    tables = {
-        "articles": article_rows,
-        "sentences": sentences,
-        "mentions": mentions,
-        "frame_hits": frame_hits,
-        "article_actor_tone": tone.article_actor_tone(mentions, article_rows, list(actor_lexicon.names), method),
-        "frame_rates": frame_matching.frame_rates(frame_hits, article_rows, frame_lexicon),
-        "actor_frames": frame_matching.actor_frames(mentions, frame_hits, article_rows, actor_lexicon, frame_lexicon),
-    }
     return {name: sort_table(name, table) for name, table in tables.items()}
 
 
