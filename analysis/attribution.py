@@ -143,12 +143,9 @@ class VaderSentenceTone:
     def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
               other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
         _check_lengths(sentences, starts, ends, other_spans)
-        cache: dict[str, float] = {}
-        tone = []
-        for sentence in sentences:
-            if sentence not in cache:
-                cache[sentence] = _analyzer().polarity_scores(sentence)["compound"]
-            tone.append(cache[sentence])
+        unique = list(dict.fromkeys(sentences))  # a sentence with several targets is scored once
+        by_sentence = dict(zip(unique, vader_fast.compound_scores(unique)))
+        tone = [by_sentence[sentence] for sentence in sentences]
         return _result(tone, self.positive_threshold, self.negative_threshold)
 
 
@@ -183,8 +180,8 @@ class VaderWindowTone:
     def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
               other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
         _check_lengths(sentences, starts, ends, other_spans)
-        tone = [_analyzer().polarity_scores(window_text(s, int(a), int(b), self.window))["compound"]
-                for s, a, b in zip(sentences, starts, ends)]
+        tone = vader_fast.compound_scores(window_text(s, int(a), int(b), self.window)
+                                          for s, a, b in zip(sentences, starts, ends))
         return _result(tone, self.positive_threshold, self.negative_threshold)
 
 

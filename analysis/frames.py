@@ -48,8 +48,9 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFra
     """
     pattern, entries = frames.pattern, frames.group_entries
     rows = []
-    for art, idx, sent, voice in zip(sentences["article_id"], sentences["sentence_index"],
-                                     sentences["sentence"], sentences["voice"]):
+    # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
+    for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
+                                                                       "sentence", "voice"))):
         if not isinstance(sent, str) or not sent:
             continue
         for m in pattern.finditer(matching_copy(sent)):

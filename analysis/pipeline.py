@@ -64,7 +64,7 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
     """Clean and split every scored article into sentences, with voice, word count and VADER compound."""
     rows = []
     scored = articles[articles["status"] == "scored"]
-    for article_id, raw in tqdm(zip(scored["article_id"], scored["text"]), total=len(scored),
+    for article_id, raw in tqdm(zip(scored["article_id"].tolist(), scored["text"].tolist()), total=len(scored),
                                 desc="splitting", unit="article", disable=not progress):
         cleaned = text.clean_text(raw)
         spans = text.split_sentences(cleaned)
