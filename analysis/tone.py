@@ -21,6 +21,7 @@ sentence). Per article (or outlet) and actor we report n, the mean, a seeded per
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from typing import Protocol, Sequence
 
@@ -90,8 +91,6 @@ _METHOD_LOADERS = {
     "minilm_logreg": _load_minilm_logreg,
 }
 METHOD_NAMES = tuple(_METHOD_LOADERS)
-# Methods whose scorer takes ``other_spans``: a word near another actor is given to that actor.
-METHODS_USING_OTHER_TARGETS = frozenset({"lexicon_attribution"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -244,11 +243,19 @@ def other_actor_spans(mentions: pd.DataFrame) -> list[list[tuple[int, int]]]:
     return spans
 
 
+def accepts_other_spans(scorer: ToneScorer) -> bool:
+    """Whether ``scorer.score`` takes ``other_spans`` (the other targets' spans in each sentence)."""
+    try:
+        return "other_spans" in inspect.signature(scorer.score).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def score_mentions(mentions: pd.DataFrame, method: str) -> pd.DataFrame:
     """Add ``tone`` and ``tone_label`` columns to a mentions table under ``method``.
 
-    Methods that weigh other targets (``lexicon_attribution``) get the other actors' spans in
-    each sentence.
+    Scorers that take ``other_spans`` (``lexicon_attribution``) get the other actors' spans in each
+    sentence, so a word near another actor is given to that actor.
     """
     scored = mentions.copy()
     if scored.empty:
@@ -257,7 +264,7 @@ def score_mentions(mentions: pd.DataFrame, method: str) -> pd.DataFrame:
         return scored
     scorer = get_method(method)
     args = (scored["sentence"].tolist(), scored["start"].astype(int).tolist(), scored["end"].astype(int).tolist())
-    if method in METHODS_USING_OTHER_TARGETS:
+    if accepts_other_spans(scorer):
         result = scorer.score(*args, other_spans=other_actor_spans(scored))
     else:
         result = scorer.score(*args)

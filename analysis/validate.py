@@ -20,7 +20,6 @@ Every method of the registry (``analysis.tone.get_method``) on every benchmark:
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 import time
@@ -33,7 +32,7 @@ import pandas as pd
 from scipy import stats
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
-from analysis import benchmarks, config
+from analysis import benchmarks, config, tone
 
 TONE_LABELS = ("negative", "neutral", "positive")
 METRIC_DIGITS = 6
@@ -135,13 +134,6 @@ def labels_with(tone: Sequence[float], negative: float, positive: float) -> np.n
 
 # --- scoring helpers -------------------------------------------------------------------------------
 
-def _accepts_other_spans(method) -> bool:
-    try:
-        return "other_spans" in inspect.signature(method.score).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 @dataclass
 class ScoreCounter:
     """How many target texts each method was asked to score (the MiniLM cost driver)."""
@@ -160,7 +152,7 @@ def score_targets(method, sentences, starts, ends, other_spans=None) -> pd.DataF
     if not len(sentences):
         return pd.DataFrame({"tone": pd.Series([], dtype=float), "tone_label": pd.Series([], dtype=str)})
     args = (list(sentences), [int(x) for x in starts], [int(x) for x in ends])
-    if other_spans is not None and _accepts_other_spans(method):
+    if other_spans is not None and tone.accepts_other_spans(method):
         return method.score(*args, other_spans=other_spans)
     return method.score(*args)
 
@@ -284,7 +276,6 @@ def evaluate_method(method, benchmark) -> dict:
 
 def load_method(name: str):
     """The scorer ``name`` from ``analysis.tone.get_method``; ``MethodUnavailable`` if it can't load."""
-    from analysis import tone
     try:
         return tone.get_method(name)
     except tone.ToneMethodUnavailable as error:
