@@ -25,6 +25,7 @@ TONE_DECIMALS = 2
 VALIDATION_CSV = "validation.csv"
 CONFIRMED = "confirmed"             # outlet_confidence value of a checked attribution
 VALIDATION_FIGURE_GLOB = "validation*.png"
+SELECTION_BENCHMARK = "newsmtsc:rw_dev"
 
 # Caption per figure (file stem in figures_dir), in report order.
 FIGURE_CAPTIONS = {
@@ -286,27 +287,51 @@ def _figures_html(figures_dir: Path) -> str:
     return "\n".join(parts)
 
 
-def _validation_html(processed_dir: Path, figures_dir: Path) -> str:
+def _selection_sentence(summary: pd.DataFrame, used_method: str) -> str:
+    """Which method is best on NewsMTSC-rw dev (the selection split) and which one the study used."""
+    dev = summary[summary["benchmark"] == SELECTION_BENCHMARK].dropna(subset=["f1_macro"])
+    if dev.empty:
+        return f"Tone method used in this study: {used_method}."
+    best = dev.sort_values(["f1_macro", "method"], ascending=[False, True]).iloc[0]
+    sentence = (f"Best method on NewsMTSC-rw dev (the split methods are chosen on): {best['method']} "
+                f"(F1 macro {best['f1_macro']:.3f}). Tone method used in this study: {used_method}")
+    return sentence + ("." if used_method == best["method"] else
+                       f" ({best['method']} was not available here, e.g. without the models extra).")
+
+
+def _validation_html(processed_dir: Path, figures_dir: Path, used_method: str) -> str:
     csv = Path(processed_dir) / VALIDATION_CSV
     pngs = sorted(Path(figures_dir).glob(VALIDATION_FIGURE_GLOB))
     if not csv.exists() and not pngs:
         return ""
     parts = ["<h2 id=\"validation\">Validation against human labels</h2>"]
     if csv.exists():
-        table = pd.read_csv(csv)
-        numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-        parts.append(html_table(table, numeric=numeric))
+        from analysis import validate
+
+        summary = validate.summary_from_table(pd.read_csv(csv))
+        parts.append(f"<p>{_e(_selection_sentence(summary, used_method))}</p>")
+        numeric = [c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c])]
+        parts.append(html_table(summary.round(3), numeric=numeric))
+        parts.append("<p class=\"note\">F1 macro over negative / neutral / positive; NYT: Pearson r "
+                     "with the mean human rating per sentence and per article. Tuning used dev splits "
+                     "only; PerSenT thresholds are tuned on its dev split, so that row is in-sample. "
+                     "Full metrics and confusion matrices: <code>validation.csv</code>; per-outlet "
+                     "comparison of the baseline and the best method: notebook 05.</p>")
     for png in pngs:
         parts.append(f"<figure>{_img(png, png.stem)}<figcaption>{_e(png.stem)}</figcaption>"
                      "</figure>")
     return "\n".join(parts)
 
 
-def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
-    """Methods and limitations, with the study's constants filled in from analysis.config."""
+def _tone_method(tables: Mapping[str, pd.DataFrame]) -> str:
     methods = sorted({str(m) for m in
                       tables["outlet_actor_tone"].get("tone_method", pd.Series(dtype=str)).dropna()})
-    method = ", ".join(methods) if methods else "the default method"
+    return ", ".join(methods) if methods else "the default method"
+
+
+def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Methods and limitations, with the study's constants filled in from analysis.config."""
+    method = _tone_method(tables)
     level = int(round(100 * config.CONFIDENCE_LEVEL))
     items = [
         ("Corpus and cleaning", "Raw article files are never modified. Before analysis, "
@@ -405,7 +430,7 @@ def render_report(tables: Mapping[str, pd.DataFrame], processed_dir: Path, figur
         f"<ul>{notes}</ul>",
         _corpus_html(tables["articles"]),
         _figures_html(figures_dir),
-        _validation_html(processed_dir, figures_dir),
+        _validation_html(processed_dir, figures_dir, _tone_method(tables)),
         methods_html(tables),
         _evidence_html(tables),
     ]
