@@ -340,6 +340,10 @@ def plot_f1(table: pd.DataFrame, figures_dir: Path) -> list[Path]:
     ax.set_ylabel("F1 macro (3 classes)")
     ax.set_title("Target tone vs human labels, NewsMTSC")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    sizes = data.drop_duplicates("split").set_index("split")["n"]
+    plots.add_caption(fig, "Bars: F1 macro over negative / neutral / positive targets; dev splits choose "
+                      "methods, test splits report them. n = " +
+                      ", ".join(f"{split} {int(sizes[split])}" for split in NEWSMTSC_SPLITS if split in sizes) + ".")
     return plots.save_figure(fig, data, FIGURE_F1_NAME, figures_dir)
 
 
@@ -353,7 +357,8 @@ def plot_confusions(results: dict, figures_dir: Path, splits=("rw_test", "mt_tes
     rows = []
     plots.apply_style()
     fig, axes = plt.subplots(len(splits), max(len(methods), 1), squeeze=False,
-                             figsize=(2.3 * max(len(methods), 1), 2.3 * len(splits)))
+                             figsize=(2.4 * max(len(methods), 1), 2.4 * len(splits) + 0.6))
+    fig.subplots_adjust(hspace=0.55, wspace=0.35)
     for r, split in enumerate(splits):
         for c, method in enumerate(methods):
             ax = axes[r][c]
@@ -371,8 +376,11 @@ def plot_confusions(results: dict, figures_dir: Path, splits=("rw_test", "mt_tes
             ax.set_title(f"{method}\n{split}", fontsize=7)
             if c == 0:
                 ax.set_ylabel("human")
-            if r == len(splits) - 1:
-                ax.set_xlabel("method")
+            ax.set_xlabel("method's label", fontsize=7)
+    fig.suptitle("Confusion matrices on the NewsMTSC test splits (rows: human label)")
+    sizes = ", ".join(f"{split} n = {int(np.asarray(results[methods[0]][f'newsmtsc:{split}']['confusion_matrix']).sum())}"
+                      for split in splits) if methods else ""
+    plots.add_caption(fig, f"Cells: number of targets; shade: share of the human-label row. {sizes} targets.")
     return plots.save_figure(fig, pd.DataFrame(rows), FIGURE_CONFUSION_NAME, figures_dir)
 
 
