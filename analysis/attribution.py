@@ -221,7 +221,12 @@ def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
     return ids
 
 
-@functools.lru_cache(maxsize=50_000)
+# Sentences are looked up again only within one scoring call (a sentence with several targets), so a
+# small cache is enough; a large one would hold megabytes per worker on a big corpus.
+SENTENCE_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
 def sentence_valences(sentence: str) -> SentenceValences:
     """Token valences exactly as VADER 3.3.2 computes them inside ``polarity_scores``.
 

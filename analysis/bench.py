@@ -157,16 +157,27 @@ def measure_floor(sentences_path: Path, chunk: int = FLOOR_CHUNK_ARTICLES) -> fl
     return n / elapsed
 
 
-def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: int | None = None) -> float:
-    """Articles per second of the full scoring stage (no cache) with ``jobs`` processes."""
+def _scoring_rate(corpus_path: Path, out: Path, jobs: int, batch_size: int | None) -> float:
     from analysis import scale
 
-    out = Path(tempfile.mkdtemp(dir=work_dir, prefix=f"out-jobs{jobs}-"))
     started = time.perf_counter()
     summary = scale.score_corpus(corpus_path, out, jobs=jobs, use_cache=False, progress=False,
                                  **({"batch_size": batch_size} if batch_size else {}))
-    elapsed = time.perf_counter() - started
-    return summary.n_in / elapsed
+    return summary.n_in / (time.perf_counter() - started)
+
+
+def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: int | None = None) -> float:
+    """Articles per second of the full scoring stage (no cache) with ``jobs`` processes.
+
+    Each measurement runs in a fresh process, as ``python -m analysis score`` would, so one run's
+    caches and memory do not carry into the next (the RSS sampler still sees every process).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = Path(tempfile.mkdtemp(dir=work_dir, prefix=f"out-jobs{jobs}-"))
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+        return child.submit(_scoring_rate, corpus_path, out, jobs, batch_size).result()
 
 
 def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: int | None = None) -> dict:

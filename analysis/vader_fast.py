@@ -268,8 +268,8 @@ class _LowerWordCache(dict):
 
 # Bound on the token cache (per process); it is cleared when full. All NewsMTSC sentences hold
 # ~35k distinct raw tokens; 500k entries of 10-character tokens take about 75 MB (tracemalloc:
-# 45 MB of entries and lowered values, plus the key strings).
-WORD_CACHE_MAX_ENTRIES = 500_000
+# 45 MB of entries and lowered values, plus the key strings), so 100k stay near 15 MB per worker.
+WORD_CACHE_MAX_ENTRIES = 100_000
 _LOWER_WORD_CACHE = _LowerWordCache()
 
 
