@@ -45,6 +45,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from analysis import config, vader_fast
+from analysis import tone as tone_module
 
 TONE_LABELS = ("negative", "neutral", "positive")
 Span = tuple[int, int]
@@ -83,24 +84,9 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-def labels_from_tone(tone: Sequence[float] | np.ndarray,
-                     positive: float = config.VADER_POSITIVE_THRESHOLD,
-                     negative: float = config.VADER_NEGATIVE_THRESHOLD) -> np.ndarray:
-    """Map tone to ``negative / neutral / positive`` (>= positive, <= negative, else neutral).
-
-    >>> labels_from_tone([0.05, 0.0, -0.05, float("nan")]).tolist()
-    ['positive', 'neutral', 'negative', 'neutral']
-    """
-    tone = np.asarray(tone, dtype=float)
-    out = np.full(tone.shape, "neutral", dtype=object)
-    out[tone >= positive] = "positive"
-    out[tone <= negative] = "negative"
-    return out
-
-
 def _result(tone: Sequence[float], positive: float, negative: float) -> pd.DataFrame:
     tone = np.asarray(tone, dtype=float)
-    return pd.DataFrame({"tone": tone, "tone_label": labels_from_tone(tone, positive, negative)})
+    return pd.DataFrame({"tone": tone, "tone_label": tone_module.label_from_tone(tone, positive, negative)})
 
 
 def _check_lengths(sentences, starts, ends, other_spans=None) -> None:
@@ -442,7 +428,7 @@ def tune_on_dev(frames: dict[str, pd.DataFrame], grid: dict | None = None) -> pd
                            "sharpness": sh, "threshold": th, "grid_order": order}
                     order += 1
                     for name, (f, _) in prepared.items():
-                        pred = labels_from_tone(tones[name], th, -th)
+                        pred = tone_module.label_from_tone(tones[name], th, -th)
                         row[f"f1_macro_{name}"] = f1_score(f["label"], pred, labels=list(TONE_LABELS),
                                                            average="macro", zero_division=0)
                         row[f"n_{name}"] = len(f)

@@ -118,15 +118,18 @@ def default_method_name() -> str:
     raise ToneMethodUnavailable("no default tone method can be loaded")
 
 
-def label_from_tone(tone: np.ndarray | Sequence[float]) -> np.ndarray:
-    """Map continuous tone to labels with VADER's +-0.05 cut-offs.
+def label_from_tone(tone: np.ndarray | Sequence[float], positive: float = config.VADER_POSITIVE_THRESHOLD,
+                    negative: float = config.VADER_NEGATIVE_THRESHOLD) -> np.ndarray:
+    """Map continuous tone to labels: >= positive, <= negative (VADER's authors' cut-offs), else neutral.
 
-    >>> label_from_tone([0.3, 0.0, -0.06]).tolist()
-    ['positive', 'neutral', 'negative']
+    >>> label_from_tone([0.05, 0.0, -0.05, float("nan")]).tolist()
+    ['positive', 'neutral', 'negative', 'neutral']
     """
     values = np.asarray(tone, dtype=float)
-    return np.where(values > config.VADER_POSITIVE_THRESHOLD, "positive",
-                    np.where(values < config.VADER_NEGATIVE_THRESHOLD, "negative", "neutral")).astype(object)
+    labels = np.full(values.shape, "neutral", dtype=object)
+    labels[values >= positive] = "positive"
+    labels[values <= negative] = "negative"
+    return labels
 
 
 @functools.lru_cache(maxsize=BOOTSTRAP_CACHED_SIZES)

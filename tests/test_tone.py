@@ -9,9 +9,9 @@ from analysis import tone
 
 
 def test_label_from_tone_uses_vader_cutoffs():
-    # +-0.05 are exclusive cut-offs (VADER's authors' convention).
-    assert tone.label_from_tone([0.05, 0.0501, -0.05, -0.0501]).tolist() == [
-        "neutral", "positive", "neutral", "negative"]
+    # VADER's README: positive if compound >= 0.05, negative if <= -0.05, else neutral (inclusive).
+    assert tone.label_from_tone([0.05, 0.0499, -0.05, -0.0499]).tolist() == [
+        "positive", "neutral", "negative", "neutral"]
 
 
 def test_bootstrap_is_deterministic_and_order_free():
