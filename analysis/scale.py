@@ -351,20 +351,6 @@ def _pass_through(article_rows: pd.DataFrame, batch: pd.DataFrame) -> pd.DataFra
     return article_rows
 
 
-def _manifest(batch: pd.DataFrame, article_rows: pd.DataFrame) -> pd.DataFrame:
-    """Manifest rows for a batch, as ``pipeline.build_tables`` makes them (counts from ``articles``)."""
-    batch = batch.copy()
-    scored_ids = set(article_rows["article_id"])
-    empty = (batch["status"] == corpus.STATUS_SCORED) & ~batch["article_id"].isin(scored_ids)
-    if empty.any():
-        batch.loc[empty, ["status", "reason"]] = [corpus.STATUS_SKIPPED, pipeline.SKIP_NO_SENTENCES]
-    manifest = corpus.build_manifest(batch)
-    counts = article_rows.set_index("article_id")
-    for column in ("n_sentences", "n_mentions"):
-        manifest[column] = manifest["article_id"].map(counts[column]).fillna(0).astype(int)
-    return manifest
-
-
 def _outlet_actor_tone(parts: _Parts, actor_names: Sequence[str], method: str) -> pd.DataFrame:
     """``tone.outlet_actor_tone`` from the written parts, one outlet at a time (bounded memory)."""
     articles = parts.read("articles", ["article_id", "outlet"])
@@ -432,7 +418,7 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
                               for name in BATCH_TABLES} if cached else computed
                 if cached is not None:
                     tables["articles"] = _pass_through(tables["articles"], batch)
-                manifest = _manifest(batch, tables["articles"])
+                manifest = pipeline.manifest_table(batch, tables["articles"])
                 parts.add({"manifest": manifest, **tables})
                 counts = manifest["status"].value_counts()
                 summary.n_in += len(batch)
