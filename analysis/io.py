@@ -21,7 +21,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -126,7 +126,7 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path | str) -> Path:
 
 
 @contextlib.contextmanager
-def staged_output_dir(out_dir: Path | str) -> Iterator[Path]:
+def staged_output_dir(out_dir: Path | str, whole_dirs: Sequence[str] = ()) -> Iterator[Path]:
     """Yield a fresh staging directory; publish its files into ``out_dir`` only on success.
 
     The staging directory is a hidden sibling of ``out_dir`` (same filesystem, so each file is
@@ -135,6 +135,10 @@ def staged_output_dir(out_dir: Path | str) -> Iterator[Path]:
     replaces its counterpart in ``out_dir`` (sub-folders kept); files in ``out_dir`` that the run
     did not produce are left alone. Publishing is per-file atomic, not all-or-nothing across
     files: a crash *during* the final moves can leave a mix of old and new files, never a torn one.
+
+    ``whole_dirs``: names of top-level staged folders published as a unit (a Parquet dataset of
+    parts): the old folder (or file) of that name is set aside and removed, never merged with the
+    new parts. A crash between the two renames leaves that one table missing, never mixed.
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp()) / "out"
@@ -154,6 +158,8 @@ def staged_output_dir(out_dir: Path | str) -> Iterator[Path]:
     try:
         yield stage
         out_dir.mkdir(parents=True, exist_ok=True)
+        for name in whole_dirs:
+            _replace_whole(stage / name, out_dir / name)
         for src in sorted(p for p in stage.rglob("*") if p.is_file()):
             dest = out_dir / src.relative_to(stage)
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -161,3 +167,19 @@ def staged_output_dir(out_dir: Path | str) -> Iterator[Path]:
         _fsync_dir(out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _replace_whole(src: Path, dest: Path) -> None:
+    """Move the folder ``src`` to ``dest``, replacing whatever ``dest`` was (folder or file)."""
+    if not src.is_dir():
+        return
+    if dest.exists() or dest.is_symlink():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        os.replace(dest, old)
+        os.replace(src, dest)
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    else:
+        os.replace(src, dest)

@@ -4,21 +4,25 @@
                              [--scheduler ADDRESS] [--tone-method NAME] [--batch-size N]
                              [--format parquet|csv] [--cache-dir DIR | --no-cache]
 
-The corpus is streamed with ``corpus.iter_corpus`` (never all in memory). Each batch's scoreable
-articles are scored by the study's own stage functions (``pipeline.split_articles``,
-``pipeline.find_evidence``, ``pipeline.article_table``, ``tone.article_actor_tone``,
-``frames.frame_rates``, ``frames.actor_frames``) in a worker; ``outlet_actor_tone`` is computed once
-at the end from the written ``mentions`` and ``articles`` parts (only the columns it needs).
+The corpus is streamed with ``corpus.iter_corpus`` (never all in memory). Each batch goes to a
+worker (``process_batch``), which scores its articles with the study's own stage functions
+(``pipeline.score_articles``), and -- the workers being on this machine -- writes the batch's table
+parts and cache entries itself, returning only counts; the client only reads input and keeps the
+workers fed. ``outlet_actor_tone`` pools sentences across articles, so it is computed at the end
+from the written ``mentions`` and ``articles`` parts (only the columns it needs), in parallel tasks.
 
-Output (``DIR``): one file per study table -- ``articles, manifest, sentences, mentions, frame_hits,
-article_actor_tone, frame_rates, actor_frames, outlet_actor_tone`` -- as ``.parquet`` (default) or
-``.csv`` (small runs: each table is loaded whole to be sorted). Everything is written into a
-staging directory and moved into ``DIR`` only after the whole input was consumed and every table
-written, so a crash (or a duplicate id in the last batch) leaves ``DIR`` as it was.
+Output (``DIR``): one entry per study table -- ``articles, manifest, sentences, mentions,
+frame_hits, article_actor_tone, frame_rates, actor_frames, outlet_actor_tone``. Parquet (default):
+each table is a Parquet dataset, a folder ``<table>.parquet/`` of one part per batch
+(``part-0000001.parquet`` ...; ``pandas.read_parquet``, pyarrow, Dask, DuckDB and Spark read the
+folder as one table). CSV (``--format csv``, small runs): one sorted ``<table>.csv`` each.
+Everything is written into a staging directory and moved into ``DIR`` only after the whole input
+was consumed and every table written, so a crash (or a duplicate id in the last batch) leaves
+``DIR`` as it was; a table folder is replaced whole, never merged with an older run's parts.
 
 Row order: CSV tables are sorted by their key columns (``pipeline.TABLE_KEYS``), like the study's.
-Parquet tables are written one row group per batch, in input order, each sorted by its keys; they
-are globally sorted when the input is in ``article_id`` order (sort on read otherwise).
+Parquet parts are in input order, each sorted by its keys; a table is globally sorted when the
+input is in ``article_id`` order (sort on read otherwise).
 
 Cache (``DIR/cache`` by default): per-article results keyed by a SHA-256 of the article's
 ``CACHE_KEY_FIELDS`` combined with a digest of the lexicon files, the tone method and
@@ -79,6 +83,9 @@ CACHE_KEY_FIELDS = ("article_id", "outlet", "text")
 PASS_THROUGH_FIELDS = ("outlet_label", "outlet_confidence", "published", "title", "raw_path")
 # Columns of ``mentions`` that ``tone.outlet_actor_tone`` reads (via sentence_actor_tone).
 OUTLET_TONE_MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"]
+# Outlet-level pooling at the end of a run: outlet groups per worker (x one task per actor), enough
+# to balance the workers without thousands of tiny tasks on a corpus of thousands of outlets.
+OUTLET_TASKS_PER_WORKER = 4
 CACHE_DIR_NAME = "cache"
 _PARTS_DIR = ".parts"
 _INDEX = "index"
@@ -131,16 +138,21 @@ def article_keys(articles: pd.DataFrame, digest: str) -> list[str]:
     return keys
 
 
-class Cache:
-    """Per-article results on disk: ``<root>/<config digest>/{index,<table>}/<part>.parquet``.
+# Where the cache holds one article's rows: (part name, article_id).
+CacheLocation = tuple[str, str]
 
-    A part holds one scored batch; its index part (``cache_key, article_id``) is written last, so
-    only complete parts are ever looked up.
+
+class Cache:
+    """The cache index: ``<root>/<config digest>/{index,<table>}/<part>.parquet``.
+
+    A part holds one scored batch (``write_cache_part``); its index part (``cache_key, article_id``)
+    is written last, so only complete parts are ever looked up. The client loads the index once and
+    tells each batch where its hits are; workers read and write the parts themselves.
     """
 
     def __init__(self, root: Path, digest: str):
         self.dir = Path(root) / digest
-        self.index: dict[str, tuple[str, str]] = {}
+        self.index: dict[str, CacheLocation] = {}
         index_dir = self.dir / _INDEX
         if index_dir.is_dir():
             for path in sorted(index_dir.glob("*.parquet")):
@@ -148,35 +160,36 @@ class Cache:
                 for key, article_id in zip(table["cache_key"].to_pylist(), table["article_id"].to_pylist()):
                     self.index[key] = (path.stem, article_id)
 
-    def lookup(self, keys: Sequence[str]) -> list[bool]:
-        return [key in self.index for key in keys]
+    def locate(self, keys: Sequence[str]) -> list[CacheLocation | None]:
+        return [self.index.get(key) for key in keys]
 
-    def read(self, keys: Sequence[str], empty: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        """The cached rows of every ``BATCH_TABLES`` table for these keys (all must be hits)."""
-        by_part: dict[str, list[str]] = collections.defaultdict(list)
-        for key in keys:
-            part, article_id = self.index[key]
-            by_part[part].append(article_id)
-        out = {}
-        for name in BATCH_TABLES:
-            frames = []
-            for part, ids in sorted(by_part.items()):
-                path = self.dir / name / f"{part}.parquet"
-                if path.exists():  # a part whose articles had no rows of this table has no file
-                    frames.append(pq.read_table(path, filters=[("article_id", "in", ids)]).to_pandas())
-            out[name] = _concat([empty[name], *frames])
-        return out
 
-    def write(self, keys: Sequence[str], article_ids: Sequence[str], tables: dict[str, pd.DataFrame]) -> None:
-        """Store one scored batch: table parts first, then the index part that makes them visible."""
-        part = uuid.uuid4().hex
-        for name in BATCH_TABLES:
-            if len(tables[name]):
-                io.write_parquet_atomic(tables[name], self.dir / name / f"{part}.parquet")
-        index = pd.DataFrame({"cache_key": list(keys), "article_id": list(article_ids)})
-        io.write_parquet_atomic(index, self.dir / _INDEX / f"{part}.parquet")
-        for key, article_id in zip(keys, article_ids):
-            self.index[key] = (part, article_id)
+def read_cache_rows(cache_dir: Path, locations: Sequence[CacheLocation]) -> dict[str, pd.DataFrame]:
+    """The cached rows of every ``BATCH_TABLES`` table for these articles."""
+    by_part: dict[str, list[str]] = collections.defaultdict(list)
+    for part, article_id in locations:
+        by_part[part].append(article_id)
+    empty = _empty_tables()
+    out = {}
+    for name in BATCH_TABLES:
+        frames = []
+        for part, ids in sorted(by_part.items()):
+            path = Path(cache_dir) / name / f"{part}.parquet"
+            if path.exists():  # a part whose articles had no rows of this table has no file
+                frames.append(pq.read_table(path, filters=[("article_id", "in", ids)]).to_pandas())
+        out[name] = _concat([empty[name], *frames])
+    return out
+
+
+def write_cache_part(cache_dir: Path, keys: Sequence[str], article_ids: Sequence[str],
+                     tables: dict[str, pd.DataFrame]) -> None:
+    """Store one scored batch: table parts first, then the index part that makes them visible."""
+    part = uuid.uuid4().hex
+    for name in BATCH_TABLES:
+        if len(tables[name]):
+            io.write_parquet_atomic(tables[name], Path(cache_dir) / name / f"{part}.parquet")
+    index = pd.DataFrame({"cache_key": list(keys), "article_id": list(article_ids)})
+    io.write_parquet_atomic(index, Path(cache_dir) / _INDEX / f"{part}.parquet")
 
 
 # ----------------------------------------------------------------------------- the scoring task
@@ -219,16 +232,84 @@ def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(non_empty, ignore_index=True) if len(non_empty) > 1 else non_empty[0]
 
 
+# ----------------------------------------------------------------------------- the batch task
+@dataclasses.dataclass(frozen=True)
+class BatchJob:
+    """Everything a worker needs besides the articles: where one batch's results go.
+
+    ``number`` orders the parts (input order); ``parts_dir`` is the run's staging area for table
+    parts and ``cache_dir`` the cache's digest folder (None: no cache). Both must be reachable from
+    the process that runs ``process_batch`` (a worker on this machine, or the client).
+    """
+
+    number: int
+    method: str
+    digest: str
+    parts_dir: Path
+    cache_dir: Path | None = None
+
+
+@dataclasses.dataclass
+class BatchCounts:
+    """What one batch contributed; summed into the run's ``Summary``."""
+
+    n_in: int = 0
+    n_scored: int = 0
+    n_skipped: int = 0
+    n_computed: int = 0
+    n_cached: int = 0
+
+
+def process_batch(batch: pd.DataFrame, keys: Sequence[str], hits: Sequence[CacheLocation | None],
+                  job: BatchJob, computed: dict[str, pd.DataFrame] | None = None) -> BatchCounts:
+    """Score one input batch and write its table parts (and cache entries); return its counts.
+
+    ``keys`` / ``hits``: per scoreable article (``status == scored``, in batch order), its cache key
+    and where the cache holds its rows (None: score it). ``computed``: the misses' tables when they
+    were scored elsewhere (a remote Dask worker); by default they are scored here. Runs in a worker
+    process when the workers share this machine's filesystem, else in the client.
+    """
+    scoreable = batch[batch["status"] == corpus.STATUS_SCORED].reset_index(drop=True)
+    if len(hits) != len(scoreable):
+        raise ScaleError(f"batch {job.number}: {len(hits)} cache lookups for {len(scoreable)} articles")
+    miss = [location is None for location in hits]
+    misses = scoreable[miss] if not all(miss) else scoreable
+    if computed is None:
+        computed = score_batch(misses, job.method, job.digest) if len(misses) else None
+    if computed is not None and job.cache_dir is not None:
+        write_cache_part(job.cache_dir, [k for k, m in zip(keys, miss) if m], misses["article_id"].tolist(),
+                         computed)
+    located = [location for location in hits if location is not None]
+    if located:
+        cached = read_cache_rows(job.cache_dir, located)
+        cached["articles"] = _pass_through(cached["articles"], batch)
+        tables = {name: sort_table(name, _concat([cached[name]] + ([computed[name]] if computed else [])))
+                  for name in BATCH_TABLES}
+    else:
+        tables = computed if computed is not None else _empty_tables()
+    manifest = pipeline.manifest_table(batch, tables["articles"])
+    write_parts(job.parts_dir, job.number, {"manifest": manifest, **{n: tables[n] for n in BATCH_TABLES}})
+    statuses = manifest["status"].value_counts()
+    return BatchCounts(n_in=len(batch), n_scored=int(statuses.get(corpus.STATUS_SCORED, 0)),
+                       n_skipped=int(statuses.get(corpus.STATUS_SKIPPED, 0)),
+                       n_computed=len(misses), n_cached=len(located))
+
+
 # ----------------------------------------------------------------------------- engines
 class _Engine:
-    """submit(batch) -> handle; result(handle) -> tables. Results are consumed in submission order."""
+    """In-process: ``submit(fn, *args)`` runs ``fn`` at once; ``result`` returns its value.
+
+    ``shares_filesystem``: the workers see this machine's files, so they write their batch's parts
+    and cache entries themselves and send back only counts (the client never becomes the bottleneck).
+    """
 
     workers = 1
+    shares_filesystem = True
 
-    def submit(self, articles: pd.DataFrame, method: str, digest: str):
-        return score_batch(articles, method, digest)
+    def submit(self, fn, *args):
+        return fn(*args)
 
-    def result(self, handle) -> dict[str, pd.DataFrame]:
+    def result(self, handle):
         return handle
 
     def close(self) -> None:
@@ -236,16 +317,31 @@ class _Engine:
 
 
 class _LocalPool(_Engine):
-    """Worker processes (joblib's loky: spawn-safe, reused across calls, one lexicon load each)."""
+    """Worker processes on this machine, each scoring whole batches.
+
+    On Linux they are forked from this process, which has already imported the package and loaded
+    the lexicons and the tone scorer, so a worker starts in milliseconds instead of re-importing
+    pandas and re-reading the lexicons (about a second of CPU each). Elsewhere (macOS, Windows,
+    where forking a process that uses system frameworks is unsafe) joblib's loky spawns them.
+    """
 
     def __init__(self, jobs: int):
-        from joblib.externals.loky import get_reusable_executor
-
         self.workers = jobs
-        self.executor = get_reusable_executor(max_workers=jobs, timeout=60)
+        if sys.platform.startswith("linux"):
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-    def submit(self, articles, method, digest):
-        return self.executor.submit(score_batch, articles, method, digest)
+            self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+            # Fork now, while this process runs no other thread (the progress bar's monitor and
+            # Arrow's I/O pool start later): a fork never copies a lock another thread holds.
+            self.executor.submit(os.getpid).result()
+        else:
+            from joblib.externals.loky import get_reusable_executor
+
+            self.executor = get_reusable_executor(max_workers=jobs, timeout=60)
+
+    def submit(self, fn, *args):
+        return self.executor.submit(fn, *args)
 
     def result(self, handle):
         return handle.result()
@@ -255,7 +351,11 @@ class _LocalPool(_Engine):
 
 
 class _DaskEngine(_Engine):
-    """dask.distributed: ``Client(scheduler)`` or a LocalCluster of ``jobs`` single-threaded workers."""
+    """dask.distributed: ``Client(scheduler)`` or a LocalCluster of ``jobs`` single-threaded workers.
+
+    A remote cluster's workers may not see this machine's disk: they only score, and the client
+    writes (``shares_filesystem`` False). A LocalCluster's workers write their own parts.
+    """
 
     def __init__(self, jobs: int, scheduler: str | None, processes: bool = True):
         from dask.distributed import Client, LocalCluster
@@ -264,14 +364,15 @@ class _DaskEngine(_Engine):
         logging.getLogger("distributed").setLevel(logging.WARNING)  # no per-worker INFO chatter on stderr
         if scheduler:
             self.client = Client(scheduler)
+            self.shares_filesystem = False
         else:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=processes,
                                         dashboard_address=None, silence_logs=logging.WARNING)
             self.client = Client(self.cluster)
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
 
-    def submit(self, articles, method, digest):
-        return self.client.submit(score_batch, articles, method, digest, pure=False)
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
 
     def result(self, handle):
         return handle.result()
@@ -301,45 +402,53 @@ def _arrow(table: pd.DataFrame) -> pa.Table:
     return at.cast(pa.schema(fields))
 
 
-class _Parts:
-    """Per-table Parquet parts under the staging dir, one per batch, in input order."""
+def table_dir(parts_dir: Path, name: str) -> Path:
+    """The folder of one table's parts: ``<name>.parquet/part-<batch>.parquet``, a Parquet dataset."""
+    return Path(parts_dir) / f"{name}.parquet"
 
-    def __init__(self, stage: Path):
-        self.dir = stage / _PARTS_DIR
-        self.count = 0
-        self.empty = _empty_tables()
 
-    def add(self, tables: dict[str, pd.DataFrame]) -> None:
-        for name, table in tables.items():
-            if len(table):  # parts live in the stage: nothing is visible in DIR until publication
-                (self.dir / name).mkdir(parents=True, exist_ok=True)
-                pq.write_table(_arrow(table), self.dir / name / f"part-{self.count:07d}.parquet")
-        self.count += 1
+def write_parts(parts_dir: Path, number: int, tables: dict[str, pd.DataFrame]) -> None:
+    """Write batch ``number``'s rows of each table as one Parquet part (tables with no rows: none).
 
-    def paths(self, name: str) -> list[Path]:
-        return sorted((self.dir / name).glob("part-*.parquet")) if (self.dir / name).is_dir() else []
+    The table folders are made by the client before any batch runs; a worker only adds files, so
+    a worker still running after a failed run was cleaned up cannot re-create its staging folder.
+    """
+    for name, table in tables.items():
+        if len(table):
+            pq.write_table(_arrow(table), table_dir(parts_dir, name) / f"part-{number:07d}.parquet")
 
-    def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        paths = self.paths(name)
-        if not paths:
-            return self.empty[name][columns] if columns else self.empty[name]
-        tables = [pq.read_table(p, columns=columns) for p in paths]
-        return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
-    def write_parquet(self, name: str, target: Path) -> None:
-        """Concatenate the parts into one file, one part (row group) in memory at a time."""
-        paths = self.paths(name)
-        if not paths:
-            pq.write_table(_arrow(self.empty[name]), target)
-            return
-        schema = pa.unify_schemas([pq.read_schema(p).remove_metadata() for p in paths],
-                                  promote_options="permissive")
-        with pq.ParquetWriter(target, schema) as writer:
-            for path in paths:
-                writer.write_table(pq.read_table(path).cast(schema))
+def _part_paths(parts_dir: Path, name: str) -> list[Path]:
+    return sorted(table_dir(parts_dir, name).glob("part-*.parquet"))
 
-    def drop(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+
+def read_parts(parts_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """One table's parts, concatenated in batch order (only ``columns`` if given)."""
+    paths = _part_paths(parts_dir, name)
+    if not paths:
+        empty = _empty_tables()[name]
+        return empty[columns] if columns else empty
+    tables = [pq.read_table(p, columns=columns) for p in paths]
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas()
+
+
+def finalize_dataset(parts_dir: Path, name: str) -> None:
+    """Make one table's folder a consistent Parquet dataset: one schema in every part, never empty.
+
+    Parts are written independently, so a column that is all-null in one batch could get another
+    Arrow type there; such parts are rewritten with the unified schema (metadata-only check first).
+    """
+    paths = _part_paths(parts_dir, name)
+    if not paths:
+        pq.write_table(_arrow(_empty_tables()[name]), table_dir(parts_dir, name) / f"part-{0:07d}.parquet")
+        return
+    schemas = [pq.read_schema(p).remove_metadata() for p in paths]
+    if all(schema.equals(schemas[0]) for schema in schemas[1:]):
+        return
+    unified = pa.unify_schemas(schemas, promote_options="permissive")
+    for path, schema in zip(paths, schemas):
+        if not schema.equals(unified):
+            pq.write_table(pq.read_table(path).cast(unified), path)
 
 
 def _pass_through(article_rows: pd.DataFrame, batch: pd.DataFrame) -> pd.DataFrame:
@@ -351,17 +460,46 @@ def _pass_through(article_rows: pd.DataFrame, batch: pd.DataFrame) -> pd.DataFra
     return article_rows
 
 
-def _outlet_actor_tone(parts: _Parts, actor_names: Sequence[str], method: str) -> pd.DataFrame:
-    """``tone.outlet_actor_tone`` from the written parts, one outlet at a time (bounded memory)."""
-    articles = parts.read("articles", ["article_id", "outlet"])
-    mentions = parts.read("mentions", OUTLET_TONE_MENTION_COLUMNS)
+def _outlet_actor_tone(parts_dir: Path, actor_names: Sequence[str], method: str, runner: _Engine) -> pd.DataFrame:
+    """``tone.outlet_actor_tone`` from the written parts, one task per outlet x actor on the workers.
+
+    Each cell's interval depends only on its own sentences (``tone.bootstrap_mean_cis``), so cells
+    computed apart equal the study's single call; the pooled bootstraps are the costly part of the
+    run's tail and run in parallel.
+    """
+    articles = read_parts(parts_dir, "articles", ["article_id", "outlet"])
+    mentions = read_parts(parts_dir, "mentions", OUTLET_TONE_MENTION_COLUMNS)
     if articles.empty:
         return _empty_tables()["outlet_actor_tone"]
-    tables = []
-    for outlet, group in articles.groupby("outlet", sort=True):
-        outlet_mentions = mentions[mentions["article_id"].isin(group["article_id"])]
-        tables.append(tone.outlet_actor_tone(outlet_mentions, group, actor_names, method))
-    return sort_table("outlet_actor_tone", pd.concat(tables, ignore_index=True))
+    outlet_of_mention = mentions["article_id"].map(articles.set_index("article_id")["outlet"])
+    groups = balanced_groups(outlet_of_mention.value_counts().reindex(articles["outlet"].unique(), fill_value=0),
+                             runner.workers * OUTLET_TASKS_PER_WORKER)
+    handles = []
+    for outlets in groups:
+        group_articles = articles[articles["outlet"].isin(outlets)]
+        group_mentions = mentions[outlet_of_mention.isin(outlets)]
+        for actor in actor_names:
+            cell = group_mentions[group_mentions["actor"] == actor].reset_index(drop=True)
+            handles.append(runner.submit(tone.outlet_actor_tone, cell, group_articles, [actor], method))
+    return sort_table("outlet_actor_tone", pd.concat([runner.result(h) for h in handles], ignore_index=True))
+
+
+def balanced_groups(weights: pd.Series, n_groups: int) -> list[list]:
+    """Split the index of ``weights`` into at most ``n_groups`` groups of similar total weight.
+
+    Longest-processing-time-first: heaviest item to the lightest group (ties: lower group number).
+
+    >>> balanced_groups(pd.Series({"a": 5, "b": 4, "c": 3, "d": 1}), 2)
+    [['a', 'd'], ['b', 'c']]
+    """
+    n_groups = max(1, min(n_groups, len(weights)))
+    groups: list[list] = [[] for _ in range(n_groups)]
+    totals = [0] * n_groups
+    for item, weight in sorted(weights.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        lightest = totals.index(min(totals))
+        groups[lightest].append(item)
+        totals[lightest] += weight
+    return [group for group in groups if group]
 
 
 # ----------------------------------------------------------------------------- the run
@@ -394,76 +532,76 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
         raise ScaleError(f"unknown tone method {method!r}; choose one of {', '.join(tone.METHOD_NAMES)}")
     jobs = jobs or os.cpu_count() or 1
     out_dir = Path(out_dir)
-    actor_names = list(_worker_state(method)[0].names)
+    actor_names = list(_worker_state(method)[0].names)   # also loads what forked workers inherit
     digest = config_digest(method)
-    cache = Cache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR_NAME, digest) if use_cache else None
     summary = Summary(tone_method=method, out_dir=out_dir)
-    runner = make_engine(engine, jobs, scheduler, dask_processes)
-    max_in_flight = max(1, runner.workers * IN_FLIGHT_PER_WORKER)
-    bar = tqdm(total=estimate_total(corpus_path) if progress else None, desc="scoring", unit="article",
-               disable=not progress, file=sys.stderr, smoothing=0.1)
-    try:
-        with io.staged_output_dir(out_dir) as stage:
-            parts = _Parts(stage)
-            pending: collections.deque = collections.deque()
-
-            def finish(item) -> None:
-                batch, miss_keys, miss_ids, cached, handle = item
-                tables = cached
-                if handle is not None:
-                    computed = runner.result(handle)
-                    if cache is not None:
-                        cache.write(miss_keys, miss_ids, computed)
-                    tables = {name: sort_table(name, _concat([cached[name], computed[name]]))
-                              for name in BATCH_TABLES} if cached else computed
-                if cached is not None:
-                    tables["articles"] = _pass_through(tables["articles"], batch)
-                manifest = pipeline.manifest_table(batch, tables["articles"])
-                parts.add({"manifest": manifest, **tables})
-                counts = manifest["status"].value_counts()
-                summary.n_in += len(batch)
-                summary.n_scored += int(counts.get(corpus.STATUS_SCORED, 0))
-                summary.n_skipped += int(counts.get(corpus.STATUS_SKIPPED, 0))
-                bar.update(len(batch))
-
-            for batch in corpus.iter_corpus(corpus_path, metadata, batch_size=batch_size):
-                scoreable = batch[batch["status"] == corpus.STATUS_SCORED].reset_index(drop=True)
-                keys = article_keys(scoreable, digest) if cache is not None else []
-                hit = cache.lookup(keys) if cache is not None else [False] * len(scoreable)
-                n_hit = sum(hit)
-                cached = cache.read([k for k, h in zip(keys, hit) if h], parts.empty) if n_hit else None
-                miss = [not h for h in hit]
-                misses = scoreable[miss] if n_hit else scoreable
-                miss_keys = [k for k, m in zip(keys, miss) if m]
-                handle = runner.submit(misses, method, digest) if len(misses) else None
-                if handle is None and cached is None:
-                    cached = {name: parts.empty[name] for name in BATCH_TABLES}
-                summary.n_cached += n_hit
-                summary.n_computed += len(misses)
-                pending.append((batch, miss_keys, misses["article_id"].tolist(), cached, handle))
-                while len(pending) >= max_in_flight:
-                    finish(pending.popleft())
-            while pending:
-                finish(pending.popleft())
-
-            # The whole input is consumed: only now assemble the final tables in the stage.
-            outlet_tone = _outlet_actor_tone(parts, actor_names, method)
+    datasets = [table_dir(Path(), name).name for name in OUTPUT_TABLES] if fmt == "parquet" else []
+    bar = None
+    with io.staged_output_dir(out_dir, whole_dirs=datasets) as stage:
+        # Parquet: each table is a folder of per-batch parts, published as it is; CSV: the parts
+        # are a scratch area, concatenated and sorted into one file per table at the end.
+        parts_dir = stage if fmt == "parquet" else stage / _PARTS_DIR
+        for name in OUTPUT_TABLES:
+            table_dir(parts_dir, name).mkdir(parents=True)
+        runner = make_engine(engine, jobs, scheduler, dask_processes)
+        try:  # the workers are stopped before the staging folder can be removed
+            cache = Cache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR_NAME, digest) if use_cache else None
+            bar = tqdm(total=estimate_total(corpus_path) if progress else None, desc="scoring", unit="article",
+                       disable=not progress, file=sys.stderr, smoothing=0.1)
+            batches = corpus.iter_corpus(corpus_path, metadata, batch_size=batch_size)
+            for counts in _run_batches(runner, batches, cache, method, digest, parts_dir):
+                for field in dataclasses.fields(BatchCounts):
+                    setattr(summary, field.name, getattr(summary, field.name) + getattr(counts, field.name))
+                bar.update(counts.n_in)
+            # The whole input is consumed: only now pool the outlets.
+            outlet_tone = _outlet_actor_tone(parts_dir, actor_names, method, runner)
+        finally:
+            runner.close()
+            if bar is not None:
+                bar.close()
+        if fmt == "csv":
             for name in OUTPUT_TABLES:
-                # Plain writes are enough inside the stage: nothing there is visible until published.
-                if fmt == "csv":
-                    table = outlet_tone if name == "outlet_actor_tone" else sort_table(name, parts.read(name))
-                    (stage / f"{name}.csv").write_bytes(io.to_csv_bytes(table))
-                elif name == "outlet_actor_tone":
-                    pq.write_table(_arrow(outlet_tone), stage / f"{name}.parquet")
-                else:
-                    parts.write_parquet(name, stage / f"{name}.parquet")
-            parts.drop()
-    finally:
-        bar.close()
-        runner.close()
+                table = outlet_tone if name == "outlet_actor_tone" else sort_table(name, read_parts(parts_dir, name))
+                (stage / f"{name}.csv").write_bytes(io.to_csv_bytes(table))
+            shutil.rmtree(parts_dir)
+        else:
+            write_parts(parts_dir, 0, {"outlet_actor_tone": outlet_tone})
+            for name in OUTPUT_TABLES:
+                finalize_dataset(parts_dir, name)
     assert summary.n_in == summary.n_scored + summary.n_skipped
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache | None, method: str,
+                 digest: str, parts_dir: Path) -> Iterable[BatchCounts]:
+    """Submit every batch, keeping ``IN_FLIGHT_PER_WORKER`` per worker queued; yield counts in input order."""
+    max_in_flight = max(1, runner.workers * IN_FLIGHT_PER_WORKER)
+    pending: collections.deque = collections.deque()
+
+    def collect(item) -> BatchCounts:
+        batch, keys, hits, job, handle, written_here = item
+        if written_here:  # a remote worker scored the misses (if any); this process writes the results
+            computed = runner.result(handle) if handle is not None else None
+            return process_batch(batch, keys, hits, job, computed=computed)
+        return runner.result(handle)
+
+    for number, batch in enumerate(batches, start=1):     # part 0 is outlet_actor_tone's
+        scoreable = batch[batch["status"] == corpus.STATUS_SCORED]
+        keys = article_keys(scoreable, digest) if cache is not None else [""] * len(scoreable)
+        hits = cache.locate(keys) if cache is not None else [None] * len(scoreable)
+        job = BatchJob(number, method, digest, parts_dir, cache.dir if cache is not None else None)
+        if runner.shares_filesystem:
+            item = (batch, keys, hits, job, runner.submit(process_batch, batch, keys, hits, job), False)
+        else:
+            misses = scoreable[[hit is None for hit in hits]].reset_index(drop=True)
+            handle = runner.submit(score_batch, misses, method, digest) if len(misses) else None
+            item = (batch, keys, hits, job, handle, True)
+        pending.append(item)
+        while len(pending) >= max_in_flight:
+            yield collect(pending.popleft())
+    while pending:
+        yield collect(pending.popleft())
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:

@@ -143,7 +143,9 @@ def test_failure_mid_run_leaves_previous_outputs_intact(corpus_file, tmp_path, m
     out = parent / "out"
     scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=BATCH, progress=False)
     before = _snapshot(parent)
-    assert len(before) == len(scale.OUTPUT_TABLES)
+    assert sorted(p.name for p in out.iterdir() if p.name != scale.CACHE_DIR_NAME) == \
+        sorted(f"{name}.parquet" for name in scale.OUTPUT_TABLES)
+    assert len(before) == 4 * 8 + 1          # 4 batches x 8 per-batch tables + the outlet tone part
 
     # (1) A duplicate id in the last batch: the corpus raises after earlier batches were scored.
     records = _records() + [dict(_records()[0])]
@@ -169,6 +171,21 @@ def test_failure_mid_run_leaves_previous_outputs_intact(corpus_file, tmp_path, m
                            progress=False)
     assert _snapshot(parent) == before
     assert sorted(os.listdir(parent)) == ["out"]
+
+
+def test_parquet_tables_are_datasets_replaced_whole(corpus_file, tmp_path):
+    """Each table is a folder of per-batch parts; a rerun with fewer batches leaves no stale part."""
+    out = tmp_path / "out"
+    scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=BATCH, use_cache=False, progress=False)
+    parts = sorted(p.name for p in (out / "sentences.parquet").iterdir())
+    assert parts == [f"part-{n:07d}.parquet" for n in (1, 2, 3, 4)]           # 20 articles, batches of 6
+    first = _tables(out)
+    scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=50, use_cache=False, progress=False)
+    assert sorted(p.name for p in (out / "sentences.parquet").iterdir()) == ["part-0000001.parquet"]
+    second = _tables(out)
+    for name in scale.OUTPUT_TABLES:       # one batch or four: the same rows (sorted per batch)
+        pd.testing.assert_frame_equal(scale.sort_table(name, second[name]), scale.sort_table(name, first[name]),
+                                      obj=name)
 
 
 def test_cli_prints_summary_and_cache_counts(corpus_file, tmp_path, capsys):
