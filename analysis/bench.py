@@ -166,18 +166,23 @@ def _scoring_rate(corpus_path: Path, out: Path, jobs: int, batch_size: int | Non
     return summary.n_in / (time.perf_counter() - started)
 
 
-def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: int | None = None) -> float:
-    """Articles per second of the full scoring stage (no cache) with ``jobs`` processes.
+def in_fresh_process(fn, *args):
+    """``fn(*args)`` in a newly spawned Python process, as a command-line run would be.
 
-    Each measurement runs in a fresh process, as ``python -m analysis score`` would, so one run's
-    caches and memory do not carry into the next (the RSS sampler still sees every process).
+    Each measurement gets its own process, so one measurement's imports, caches and memory do not
+    carry into the next, and this process stays small (the RSS sampler still sees every process).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    out = Path(tempfile.mkdtemp(dir=work_dir, prefix=f"out-jobs{jobs}-"))
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
-        return child.submit(_scoring_rate, corpus_path, out, jobs, batch_size).result()
+        return child.submit(fn, *args).result()
+
+
+def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: int | None = None) -> float:
+    """Articles per second of the full scoring stage (no cache) with ``jobs`` processes (fresh process)."""
+    out = Path(tempfile.mkdtemp(dir=work_dir, prefix=f"out-jobs{jobs}-"))
+    return in_fresh_process(_scoring_rate, corpus_path, out, jobs, batch_size)
 
 
 def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: int | None = None) -> dict:
@@ -187,7 +192,7 @@ def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: in
         work = Path(tmp)
         corpus_path, sentences_path = work / "corpus.jsonl", work / "sentences.jsonl"
         write_synthetic_corpus(n, corpus_path, sentences_path)
-        floor = measure_floor(sentences_path)
+        floor = in_fresh_process(measure_floor, sentences_path)
         jobs1 = measure_scoring(corpus_path, work, jobs=1, batch_size=batch_size)
         all_cores = measure_scoring(corpus_path, work, jobs=jobs, batch_size=batch_size)
     return {"articles": n, "floor_articles_per_s": round(floor, 2), "jobs1_articles_per_s": round(jobs1, 2),

@@ -20,6 +20,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         print(f"error: --out {args.out} is a file; give a folder (it is created if missing)", file=sys.stderr)
         return 2
+    if args.max_chars < 1:
+        print("error: --max-chars must be >= 1", file=sys.stderr)
+        return 2
     if args.tone_method is not None and args.tone_method not in tone.METHOD_NAMES:
         print(f"error: unknown --tone-method {args.tone_method!r}; choose one of {', '.join(tone.METHOD_NAMES)}",
               file=sys.stderr)
@@ -28,7 +31,7 @@ def _run(args: argparse.Namespace) -> int:
         dirs = pipeline.run_study(corpus_path=args.corpus, metadata=args.metadata, out=args.out,
                                   method=args.tone_method, run_notebooks=not args.no_notebooks,
                                   progress=not args.quiet, actors_path=args.actors, frames_path=args.frames,
-                                  validation=not args.skip_validation)
+                                  validation=not args.skip_validation, max_chars=args.max_chars)
     except (CorpusError, LexiconError, tone.ToneMethodUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -54,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks (no figures)")
     run.add_argument("--skip-validation", action="store_true",
                      help="do not re-evaluate the tone methods on the benchmarks (corpus-independent, ~1-3 min)")
+    run.add_argument("--max-chars", type=int, default=config.MAX_ARTICLE_CHARS,
+                     help=f"skip (never truncate) articles longer than this (default: {config.MAX_ARTICLE_CHARS:,})")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(handler=_run)
 

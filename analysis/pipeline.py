@@ -262,18 +262,19 @@ def output_dirs(out: Path | None) -> dict[str, Path]:
 def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out: Path | None = None,
               method: str | None = None, run_notebooks: bool = True, progress: bool = True,
               actors_path: Path = config.ACTORS_YAML, frames_path: Path = config.FRAMES_YAML,
-              validation: bool = True) -> dict[str, Path]:
+              validation: bool = True, max_chars: int = config.MAX_ARTICLE_CHARS) -> dict[str, Path]:
     """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds.
 
     ``validation`` re-evaluates every tone method on the human-labelled benchmarks (it does not
-    depend on the corpus; skip it for quick runs on a new corpus).
+    depend on the corpus; skip it for quick runs on a new corpus). Articles longer than
+    ``max_chars`` characters are skipped with a reason (listed in the manifest), never truncated.
     """
     from analysis import report
 
     # Lexicon and corpus-level errors stop the run here, before anything is written.
     actor_lexicon = lexicons.load_actors(actors_path)
     frame_lexicon = lexicons.load_frames(frames_path)
-    articles = corpus.load_corpus(corpus_path, metadata)
+    articles = corpus.load_corpus(corpus_path, metadata, max_chars=max_chars)
     tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress)
     dirs = output_dirs(out)
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \

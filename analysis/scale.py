@@ -522,7 +522,8 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
                  engine: str = "local", scheduler: str | None = None, method: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, fmt: str = "parquet", use_cache: bool = True,
                  cache_dir: Path | str | None = None, metadata: Path | str | None = None,
-                 progress: bool = True, dask_processes: bool = True) -> Summary:
+                 progress: bool = True, dask_processes: bool = True,
+                 max_chars: int = config.MAX_ARTICLE_CHARS) -> Summary:
     """Score a corpus streaming, write every study table into ``out_dir`` atomically; return a Summary."""
     started = time.perf_counter()
     method = method or DEFAULT_TONE_METHOD
@@ -548,7 +549,7 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
             cache = Cache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR_NAME, digest) if use_cache else None
             bar = tqdm(total=estimate_total(corpus_path) if progress else None, desc="scoring", unit="article",
                        disable=not progress, file=sys.stderr, smoothing=0.1)
-            batches = corpus.iter_corpus(corpus_path, metadata, batch_size=batch_size)
+            batches = corpus.iter_corpus(corpus_path, metadata, batch_size=batch_size, max_chars=max_chars)
             for counts in _run_batches(runner, batches, cache, method, digest, parts_dir):
                 for field in dataclasses.fields(BatchCounts):
                     setattr(summary, field.name, getattr(summary, field.name) + getattr(counts, field.name))
@@ -638,20 +639,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="table format; csv loads each table whole (small runs)")
     parser.add_argument("--cache-dir", type=Path, default=None, help=f"cache location (default: OUT/{CACHE_DIR_NAME})")
     parser.add_argument("--no-cache", action="store_true", help="score everything, read and write no cache")
+    parser.add_argument("--max-chars", type=int, default=config.MAX_ARTICLE_CHARS,
+                        help=f"skip (never truncate) articles longer than this (default: {config.MAX_ARTICLE_CHARS:,})")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.batch_size < 1:
-        print("error: --batch-size must be >= 1", file=sys.stderr)
-        return 2
+    for option, value in (("--batch-size", args.batch_size), ("--max-chars", args.max_chars)):
+        if value < 1:
+            print(f"error: {option} must be >= 1", file=sys.stderr)
+            return 2
     try:
         summary = score_corpus(args.corpus, args.out, jobs=args.jobs, engine=args.engine,
                                scheduler=args.scheduler, method=args.tone_method, batch_size=args.batch_size,
                                fmt=args.fmt, use_cache=not args.no_cache, cache_dir=args.cache_dir,
-                               metadata=args.metadata, progress=not args.quiet)
+                               metadata=args.metadata, progress=not args.quiet, max_chars=args.max_chars)
     except (corpus.CorpusError, lexicons.LexiconError, ScaleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -329,3 +329,14 @@ def test_interrupted_run_leaves_previous_outputs_intact(tmp_path, monkeypatch, s
     assert _snapshot(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["figures", "processed"]   # staging dirs removed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]
+
+
+def test_cli_max_chars_skips_longer_articles_with_the_reason(tmp_path, capsys):
+    out = tmp_path / "out"
+    code, err = _cli(_run_args(out, BROKEN, "--max-chars", "400"), capsys)
+    assert code == 0, err
+    assert "articles: 19 in = 12 scored + 7 skipped" in err          # too_long.txt has 447 characters
+    manifest = pd.read_csv(out / "processed" / "manifest.csv", keep_default_na=False)
+    reason = manifest.loc[manifest["source"].str.endswith("too_long.txt"), "reason"].item()
+    assert reason == "text has 447 characters, over max_chars=400; split the article or raise max_chars"
+    assert _cli(_run_args(tmp_path / "o2", BROKEN, "--max-chars", "0"), capsys) == (2, "error: --max-chars must be >= 1\n")

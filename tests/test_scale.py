@@ -203,3 +203,14 @@ def test_cli_reports_corpus_errors(tmp_path, capsys):
     assert scale.main(["--corpus", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     assert "corpus path does not exist" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_max_chars(corpus_file, tmp_path, capsys):
+    """The seed articles are 2,000-6,000 characters; the synthetic ones are longer than 1,500."""
+    argv = ["--corpus", str(corpus_file), "--out", str(tmp_path / "o"), "--jobs", "1", "--quiet", "--no-cache",
+            "--format", "csv", "--max-chars", "1500"]
+    assert scale.main(argv) == 0
+    manifest = pd.read_csv(tmp_path / "o" / "manifest.csv", keep_default_na=False)
+    too_long = manifest["reason"].str.contains("over max_chars=1500")
+    assert too_long.sum() == (manifest["n_chars"] > 1500).sum() > 0
+    assert capsys.readouterr().out.startswith(f"articles: 20 in = {20 - 1 - too_long.sum()} scored")
