@@ -96,14 +96,24 @@ class ScaleError(RuntimeError):
 
 
 @dataclasses.dataclass
-class Summary:
-    """What a run did; ``n_in == n_scored + n_skipped`` always."""
+class BatchCounts:
+    """Articles read, scored / skipped, and scored now / taken from the cache (one batch or a run)."""
 
     n_in: int = 0
     n_scored: int = 0
     n_skipped: int = 0
     n_computed: int = 0
     n_cached: int = 0
+
+    def add(self, other: "BatchCounts") -> None:
+        for field in dataclasses.fields(BatchCounts):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+
+@dataclasses.dataclass
+class Summary(BatchCounts):
+    """What a run did; ``n_in == n_scored + n_skipped`` always."""
+
     tone_method: str = DEFAULT_TONE_METHOD
     out_dir: Path | None = None
     seconds: float = 0.0
@@ -247,17 +257,6 @@ class BatchJob:
     digest: str
     parts_dir: Path
     cache_dir: Path | None = None
-
-
-@dataclasses.dataclass
-class BatchCounts:
-    """What one batch contributed; summed into the run's ``Summary``."""
-
-    n_in: int = 0
-    n_scored: int = 0
-    n_skipped: int = 0
-    n_computed: int = 0
-    n_cached: int = 0
 
 
 def process_batch(batch: pd.DataFrame, keys: Sequence[str], hits: Sequence[CacheLocation | None],
@@ -551,8 +550,7 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
                        disable=not progress, file=sys.stderr, smoothing=0.1)
             batches = corpus.iter_corpus(corpus_path, metadata, batch_size=batch_size, max_chars=max_chars)
             for counts in _run_batches(runner, batches, cache, method, digest, parts_dir):
-                for field in dataclasses.fields(BatchCounts):
-                    setattr(summary, field.name, getattr(summary, field.name) + getattr(counts, field.name))
+                summary.add(counts)
                 bar.update(counts.n_in)
             # The whole input is consumed: only now pool the outlets.
             outlet_tone = _outlet_actor_tone(parts_dir, actor_names, method, runner)
