@@ -627,13 +627,34 @@ def word_tokens(text: str) -> list[str]:
     return [token.lower().replace("’", "'") for token in WORD_TOKEN_PATTERN.findall(text)]
 
 
+class _ChunkWordCounts(dict):
+    """whitespace-free chunk -> its number of ``WORD_TOKEN_PATTERN`` tokens, filled on first use."""
+
+    def __missing__(self, chunk: str) -> int:
+        count = self[chunk] = len(WORD_TOKEN_PATTERN.findall(chunk))
+        return count
+
+
+# Bound on the chunk cache (per process); it is cleared when full. Chunks are words with their
+# punctuation ("said,", "Kim’s"), so a news corpus repeats most of them; 100k short entries
+# take roughly 15 MB.
+CHUNK_CACHE_MAX_ENTRIES = 100_000
+_CHUNK_WORD_COUNTS = _ChunkWordCounts()
+
+
 def count_words(text: str) -> int:
     """Number of ``WORD_TOKEN_PATTERN`` tokens in ``text``.
 
     >>> count_words("Putin's two-day visit, his first in 24 years!")
     8
     """
-    return len(WORD_TOKEN_PATTERN.findall(text))  # no capturing group: one string per token
+    # A token never contains whitespace, and the pattern looks at no character outside the
+    # token except the one right after it (``(?=\d)``), which whitespace fails just as the end
+    # of a string does. So the tokens of ``text`` are those of its ``str.split()`` chunks, and
+    # counting per chunk through a cache gives the same number, several times faster.
+    if len(_CHUNK_WORD_COUNTS) > CHUNK_CACHE_MAX_ENTRIES:
+        _CHUNK_WORD_COUNTS.clear()
+    return sum(map(_CHUNK_WORD_COUNTS.__getitem__, text.split()))
 
 
 # =============================================================================

@@ -456,6 +456,50 @@ def test_count_words_hand_counted(value, expected):
     assert len(text.word_tokens(value)) == expected
 
 
+
+# count_words counts per whitespace chunk through a cache; it must equal one findall over the text.
+_WORD_EDGE_ALPHABET = st.sampled_from(
+    ["U", "S", ".", ",", "3", "5", "-", "\u2010", "'", "’", "_", "é", "٣", "Ⅻ", "🇷🇺", " ",
+     "\n", "\t", "\u00a0", "\u3000", "\u2028", "\x1c", "Kim", "said", "e.g."]
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "", " ", "\n\t ", "U.S.-led", "U.S. -led", "U.S.- led", "3.5", "3. 5", "3 .5", "1,500",
+        "1, 500", "Kim's", "Kim 's", "Kim’ s", "comrades-in-arms", "comrades- in-arms",
+        "a.b.c.d", "a.b. c.d", "x_y", "x _y", "3.5\u00a0percent", "Kim\u3000said", "٣.٥ ٣,٥",
+        "Ⅻ-Ⅻ", "end.Next", "end.\nNext", "“no.”Kim", "e.g.\u2028U.S.", "-5 -", "'quoted' ’x’",
+    ],
+)
+def test_count_words_equals_one_pass_over_the_text(value):
+    assert text.count_words(value) == len(text.WORD_TOKEN_PATTERN.findall(value))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WORD_EDGE_ALPHABET, max_size=30).map("".join))
+def test_count_words_chunked_matches_findall(value):
+    assert text.count_words(value) == len(text.WORD_TOKEN_PATTERN.findall(value))
+
+
+def test_no_whitespace_character_can_be_part_of_a_word_token():
+    # The chunked count relies on this: no str.split() separator is a word character ([^\W_])
+    # or a joiner the token pattern accepts ('’‐- and the '.'/',' between digits).
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert not space.isalnum() and space not in "_'’‐-.,", repr(space)
+        assert text.WORD_TOKEN_PATTERN.findall(f"a{space}1{space}U.S.{space}") == ["a", "1", "U.S."]
+
+
+def test_count_words_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(text, "CHUNK_CACHE_MAX_ENTRIES", 3)
+    for word in ("alpha", "beta", "gamma", "delta", "epsilon"):
+        assert text.count_words(word) == 1
+    assert len(text._CHUNK_WORD_COUNTS) <= 4
+
+
 # --------------------------------------------------------------------------- normalisation
 
 
