@@ -506,27 +506,60 @@ def _case_insensitive_class(letter: str) -> str:
     return "[" + letter.lower() + letter.upper() + _EXTRA_CASE_VARIANTS.get(letter.lower(), "") + "]"
 
 
-def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation; a space in a phrase matches any whitespace.
+def _verb_alternation(verbs: tuple[str, ...]) -> str:
+    """Case-insensitive alternation of ``verbs``; a space in a phrase matches any whitespace.
 
-    Matches where ``\\b(?:verb1|verb2|...)\\b`` with ``re.IGNORECASE`` would (the verbs' order
-    only decides which one is reported, and callers only test for a match). For speed the verbs
-    are grouped by first letter, which is spelled as an explicit class: the regex engine then
+    Matches where ``(?:verb1|verb2|...)`` with ``re.IGNORECASE`` would (the verbs' order only
+    decides which one is reported, and callers only test for a match). For speed the verbs are
+    grouped by first letter, which is spelled as an explicit class: the regex engine then
     rejects a word start with one set test per letter instead of entering every alternative.
     """
     by_first_letter: dict[str, list[str]] = {}
     for verb in verbs:
         by_first_letter.setdefault(verb[0].lower(), []).append(verb[1:])
-    branches = (
+    return "(?:" + "|".join(
         _case_insensitive_class(first)
         + "(?i:" + "|".join(re.escape(rest).replace(r"\ ", r"\s+") for rest in rests) + ")"
         for first, rests in by_first_letter.items()
-    )
-    return re.compile(r"\b(?:" + "|".join(branches) + r")\b")
+    ) + ")"
+
+
+def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word ``\\b(?:verb1|verb2|...)\\b`` with ``re.IGNORECASE`` (see ``_verb_alternation``)."""
+    return re.compile(r"\b" + _verb_alternation(verbs) + r"\b")
+
+
+@dataclass(frozen=True)
+class _VerbFinder:
+    """Tests ``pattern.search(text, start, end) is not None`` for a ``_verb_pattern``, faster.
+
+    A search for ``\\b...`` makes the regex engine try the whole pattern at every position. A
+    verb that does not start at ``start`` starts right after a non-word character, so one match
+    attempt at ``start`` plus a search for "non-word character, then verb" finds the same
+    verbs; that search begins with a character class, which the engine scans for in a tight
+    loop. The class is every character but the ASCII word characters (a superset of ``\\W``
+    testable by bitmap); the lookbehind ``(?<=\\W)`` then makes it exactly ``\\W``.
+    """
+
+    at_start: re.Pattern[str]
+    after_non_word: re.Pattern[str]
+
+    @classmethod
+    def for_verbs(cls, verbs: tuple[str, ...]) -> _VerbFinder:
+        return cls(
+            _verb_pattern(verbs),
+            re.compile(r"[^0-9A-Z_a-z](?<=\W)" + _verb_alternation(verbs) + r"\b"),
+        )
+
+    def found_in(self, text: str, start: int, end: int) -> bool:
+        return (self.at_start.match(text, start, end) is not None
+                or self.after_non_word.search(text, start, end) is not None)
 
 
 _REPORTING_VERB_PATTERN = _verb_pattern(REPORTING_VERBS)
 _SPEECH_ACT_PATTERN = _verb_pattern(REPORTING_VERBS + SPEECH_ACT_VERBS)
+_REPORTING_VERB_FINDER = _VerbFinder.for_verbs(REPORTING_VERBS)
+_SPEECH_ACT_FINDER = _VerbFinder.for_verbs(REPORTING_VERBS + SPEECH_ACT_VERBS)
 _DOUBLE_QUOTE_CHARS = re.compile("[\"“”]")
 
 
@@ -583,7 +616,7 @@ def sentence_voices(
     >>> sentence_voices(t, split_sentences(t), speech_acts=True)
     ['quoted', 'quoted', 'author']
     """
-    verb_pattern = _SPEECH_ACT_PATTERN if speech_acts else _REPORTING_VERB_PATTERN
+    verb_finder = _SPEECH_ACT_FINDER if speech_acts else _REPORTING_VERB_FINDER
     long_quotes = [
         (start, end) for start, end in quotation_spans(text)
         if count_words(text[start:end]) >= MIN_QUOTE_WORDS
@@ -596,7 +629,7 @@ def sentence_voices(
         last = bisect.bisect_left(quote_starts, end) - 1
         in_quote = last >= 0 and long_quotes[last][1] > start
         # The verb search runs only when the quotation test has not already decided.
-        if in_quote or verb_pattern.search(text, start, end) is not None:
+        if in_quote or verb_finder.found_in(text, start, end):
             voices.append("quoted")
         else:
             voices.append("author")

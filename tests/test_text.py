@@ -545,6 +545,24 @@ def test_sentence_voices_matches_brute_force_overlap(value):
     assert text.sentence_voices(value, spans) == expected
 
 
+
+_VERB_EDGE_ALPHABET = st.sampled_from(
+    ["said", "SAID", "ſaid", "according", "to", "called", "for", "\n", " ", "  ", "x", "_", "1",
+     "é", "-", "'", "’", '"', "“", ".", "un", "raised concerns", "\u00a0", "\u2028", "🇷🇺"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VERB_EDGE_ALPHABET, max_size=12).map("".join))
+def test_verb_finder_agrees_with_pattern_search_on_every_range(value):
+    for finder, pattern in ((text._REPORTING_VERB_FINDER, text._REPORTING_VERB_PATTERN),
+                            (text._SPEECH_ACT_FINDER, text._SPEECH_ACT_PATTERN)):
+        for start in range(len(value) + 1):
+            for end in range(start, len(value) + 1):
+                assert finder.found_in(value, start, end) == (
+                    pattern.search(value, start, end) is not None), (value, start, end)
+
+
 # --------------------------------------------------------------------------- voice vs hand labels
 
 VOICE_GOLD = yaml.safe_load(
@@ -666,3 +684,5 @@ def test_verb_patterns_agree_with_plain_ignorecase_alternation(verb):
             for start in range(len(sample) + 1):
                 assert (text._SPEECH_ACT_PATTERN.search(sample, start) is None) == (
                     plain.search(sample, start) is None), (sample, start)
+                assert text._SPEECH_ACT_FINDER.found_in(sample, start, len(sample)) == (
+                    plain.search(sample, start) is not None), (sample, start)
