@@ -122,19 +122,29 @@ def _has_repeated_line(text: str) -> bool:
 
 def _has_space_at_line_edge(text: str) -> bool:
     """A ``may_match`` test for ``trim_line_edges``: a space starts or ends some line."""
-    return text[:1] == " " or text[-1:] == " " or "\n " in text or " \n" in text
+    return text[:1] == " " or text[-1:] == " " or (
+        "\n" in text and ("\n " in text or " \n" in text))
+
+
+# A bullet character right after a line break (one scan instead of one per bullet character).
+_BULLET_AFTER_LINE_BREAK = re.compile(f"\n[{_BULLET_CHARS}]")
 
 
 def _has_leading_bullet(text: str) -> bool:
     """A ``may_match`` test for ``leading_bullets``: some line starts with a bullet character."""
-    return (text[:1] != "" and text[0] in _BULLET_SET) or any(
-        "\n" + bullet in text for bullet in _BULLET_SET
-    )
+    return (text[:1] != "" and text[0] in _BULLET_SET) or (
+        _BULLET_AFTER_LINE_BREAK.search(text) is not None)
 
 
 def _has_outer_whitespace(text: str) -> bool:
     """A ``may_match`` test for ``outer_whitespace`` (``\\s`` is ``str.isspace``)."""
     return text[:1].isspace() or text[-1:].isspace()
+
+
+# The end of an embedded tweet's footer line '— Display Name (@handle) Month D, YYYY' (Twitter
+# handles are 1-15 word characters).
+_TWEET_FOOTER_TAIL = r"\(@\w{1,15}\)[ ]+[A-Z][a-z]+[ ]+\d{1,2},[ ]+\d{4}$"
+_TWEET_FOOTER_TAIL_PATTERN = re.compile("(?m)" + _TWEET_FOOTER_TAIL)
 
 
 # Applied in this order by ``clean_text``. Invisible characters go first so they cannot hide a
@@ -240,13 +250,13 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
     ),
     CleaningRule(
         "tweet_attribution_lines",
-        # Twitter handles are 1-15 word characters; the embed footer is
-        # '— Display Name (@handle) Month D, YYYY'.
-        re.compile(r"(?m)^(?:[—–][ ]*)?[^\n]*\(@\w{1,15}\)[ ]+[A-Z][a-z]+[ ]+\d{1,2},[ ]+\d{4}$\n?"),
+        re.compile(r"(?m)^(?:[—–][ ]*)?[^\n]*" + _TWEET_FOOTER_TAIL + r"\n?"),
         "",
         "The attribution footer of an embedded tweet ('— MFA Russia 🇷🇺 (@mfa_russia) June 18, "
         "2024' in 002) is page furniture, not a sentence.",
-        may_match=_contains_any(("(@",)),
+        # Every footer line ends with the tail, so no tail means nothing to remove; the tail
+        # starts with a literal "(@", which the regex engine finds by fast substring search.
+        may_match=lambda text: _TWEET_FOOTER_TAIL_PATTERN.search(text) is not None,
     ),
     CleaningRule(
         "repeated_paragraph",

@@ -144,6 +144,33 @@ def test_clean_text_furniture_must_be_the_whole_line():
     assert text.clean_text(raw) == "Analysts dive deeper into ties.\nNew Update on talks."
 
 
+_CLEANING_EDGE_ALPHABET = st.sampled_from(
+    ["\n", " ", "\n ", " \n", "•", "- ", "* ", "x", "Kim", "\r", "\u00a0", "\u2028", "\u200b", "â€™",
+     "(@mfa_russia)", " June", " 18,", " 2024", "— ", "pic.twitter.com/ab1", "author-image",
+     "New Update", "Dive deeper", "Read next: x", "\t", "é"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CLEANING_EDGE_ALPHABET, max_size=25).map("".join))
+def test_cleaning_rule_may_match_is_false_only_when_the_rule_changes_nothing(value):
+    # may_match is a fast pre-test: when it says no, the regex pass must leave the text as is.
+    for rule in text.CLEANING_RULES:
+        if rule.may_match is not None and not rule.may_match(value):
+            assert rule.pattern.sub(rule.replacement, value) == value, (rule.name, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["— MFA Russia (@mfa_russia) June 18, 2024", "x\nA (@a) May 1, 2024\nb", "(@a)  May  1,  2024",
+     "• point", "x\n- point", " x", "x \ny", "x\n y"],
+)
+def test_cleaning_rule_may_match_accepts_texts_the_rule_changes(value):
+    for rule in text.CLEANING_RULES:
+        if rule.pattern.sub(rule.replacement, value) != value:
+            assert rule.may_match is None or rule.may_match(value), (rule.name, value)
+
+
 def test_cleaning_rules_are_named_and_documented():
     names = [rule.name for rule in text.CLEANING_RULES]
     assert len(names) == len(set(names))
