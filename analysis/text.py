@@ -386,7 +386,7 @@ def _is_boundary_after_period(word: str, next_token: str, next_open: str) -> boo
         lowered in AMBIGUOUS_ABBREVIATIONS
         or bare in STATE_ABBREVIATIONS
         or (len(bare) == 1 and bare.isalpha())  # initials: "Donald J. Trump", "Plan B."
-        or _DOTTED_INITIALISM.fullmatch(bare) is not None  # "U.S.", "D.C.", "J.K."
+        or ("." in bare and _DOTTED_INITIALISM.fullmatch(bare) is not None)  # "U.S.", "D.C."
     )
     if ambiguous:
         return next_open == "" and next_token in SENTENCE_STARTERS
@@ -402,7 +402,7 @@ def _word_before(text: str, position: int) -> str:
     """The whitespace-delimited token that ends at ``position`` ('' after a space)."""
     if position == 0 or text[position - 1].isspace():
         return ""
-    return text[max(0, position - _WORD_LOOKBACK_CHARS):position].split()[-1]
+    return text[max(0, position - _WORD_LOOKBACK_CHARS):position].rsplit(None, 1)[-1]
 
 
 def _boundary_end(match: re.Match[str], text: str) -> int | None:
