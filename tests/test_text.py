@@ -144,6 +144,33 @@ def test_clean_text_furniture_must_be_the_whole_line():
     assert text.clean_text(raw) == "Analysts dive deeper into ties.\nNew Update on talks."
 
 
+_CLEANING_EDGE_ALPHABET = st.sampled_from(
+    ["\n", " ", "\n ", " \n", "•", "- ", "* ", "x", "Kim", "\r", "\u00a0", "\u2028", "\u200b", "â€™",
+     "(@mfa_russia)", " June", " 18,", " 2024", "— ", "pic.twitter.com/ab1", "author-image",
+     "New Update", "Dive deeper", "Read next: x", "\t", "é"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CLEANING_EDGE_ALPHABET, max_size=25).map("".join))
+def test_cleaning_rule_may_match_is_false_only_when_the_rule_changes_nothing(value):
+    # may_match is a fast pre-test: when it says no, the regex pass must leave the text as is.
+    for rule in text.CLEANING_RULES:
+        if rule.may_match is not None and not rule.may_match(value):
+            assert rule.pattern.sub(rule.replacement, value) == value, (rule.name, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["— MFA Russia (@mfa_russia) June 18, 2024", "x\nA (@a) May 1, 2024\nb", "(@a)  May  1,  2024",
+     "• point", "x\n- point", " x", "x \ny", "x\n y"],
+)
+def test_cleaning_rule_may_match_accepts_texts_the_rule_changes(value):
+    for rule in text.CLEANING_RULES:
+        if rule.pattern.sub(rule.replacement, value) != value:
+            assert rule.may_match is None or rule.may_match(value), (rule.name, value)
+
+
 def test_cleaning_rules_are_named_and_documented():
     names = [rule.name for rule in text.CLEANING_RULES]
     assert len(names) == len(set(names))
@@ -456,6 +483,50 @@ def test_count_words_hand_counted(value, expected):
     assert len(text.word_tokens(value)) == expected
 
 
+
+# count_words counts per whitespace chunk through a cache; it must equal one findall over the text.
+_WORD_EDGE_ALPHABET = st.sampled_from(
+    ["U", "S", ".", ",", "3", "5", "-", "\u2010", "'", "’", "_", "é", "٣", "Ⅻ", "🇷🇺", " ",
+     "\n", "\t", "\u00a0", "\u3000", "\u2028", "\x1c", "Kim", "said", "e.g."]
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "", " ", "\n\t ", "U.S.-led", "U.S. -led", "U.S.- led", "3.5", "3. 5", "3 .5", "1,500",
+        "1, 500", "Kim's", "Kim 's", "Kim’ s", "comrades-in-arms", "comrades- in-arms",
+        "a.b.c.d", "a.b. c.d", "x_y", "x _y", "3.5\u00a0percent", "Kim\u3000said", "٣.٥ ٣,٥",
+        "Ⅻ-Ⅻ", "end.Next", "end.\nNext", "“no.”Kim", "e.g.\u2028U.S.", "-5 -", "'quoted' ’x’",
+    ],
+)
+def test_count_words_equals_one_pass_over_the_text(value):
+    assert text.count_words(value) == len(text.WORD_TOKEN_PATTERN.findall(value))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WORD_EDGE_ALPHABET, max_size=30).map("".join))
+def test_count_words_chunked_matches_findall(value):
+    assert text.count_words(value) == len(text.WORD_TOKEN_PATTERN.findall(value))
+
+
+def test_no_whitespace_character_can_be_part_of_a_word_token():
+    # The chunked count relies on this: no str.split() separator is a word character ([^\W_])
+    # or a joiner the token pattern accepts ('’‐- and the '.'/',' between digits).
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert not space.isalnum() and space not in "_'’‐-.,", repr(space)
+        assert text.WORD_TOKEN_PATTERN.findall(f"a{space}1{space}U.S.{space}") == ["a", "1", "U.S."]
+
+
+def test_count_words_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(text, "CHUNK_CACHE_MAX_ENTRIES", 3)
+    for word in ("alpha", "beta", "gamma", "delta", "epsilon"):
+        assert text.count_words(word) == 1
+    assert len(text._CHUNK_WORD_COUNTS) <= 4
+
+
 # --------------------------------------------------------------------------- normalisation
 
 
@@ -499,6 +570,24 @@ def test_sentence_voices_matches_brute_force_overlap(value):
         attributed = text._REPORTING_VERB_PATTERN.search(value, start, end) is not None
         expected.append("quoted" if in_quote or attributed else "author")
     assert text.sentence_voices(value, spans) == expected
+
+
+
+_VERB_EDGE_ALPHABET = st.sampled_from(
+    ["said", "SAID", "ſaid", "according", "to", "called", "for", "\n", " ", "  ", "x", "_", "1",
+     "é", "-", "'", "’", '"', "“", ".", "un", "raised concerns", "\u00a0", "\u2028", "🇷🇺"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VERB_EDGE_ALPHABET, max_size=12).map("".join))
+def test_verb_finder_agrees_with_pattern_search_on_every_range(value):
+    for finder, pattern in ((text._REPORTING_VERB_FINDER, text._REPORTING_VERB_PATTERN),
+                            (text._SPEECH_ACT_FINDER, text._SPEECH_ACT_PATTERN)):
+        for start in range(len(value) + 1):
+            for end in range(start, len(value) + 1):
+                assert finder.found_in(value, start, end) == (
+                    pattern.search(value, start, end) is not None), (value, start, end)
 
 
 # --------------------------------------------------------------------------- voice vs hand labels
@@ -622,3 +711,5 @@ def test_verb_patterns_agree_with_plain_ignorecase_alternation(verb):
             for start in range(len(sample) + 1):
                 assert (text._SPEECH_ACT_PATTERN.search(sample, start) is None) == (
                     plain.search(sample, start) is None), (sample, start)
+                assert text._SPEECH_ACT_FINDER.found_in(sample, start, len(sample)) == (
+                    plain.search(sample, start) is not None), (sample, start)
