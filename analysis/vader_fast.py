@@ -6,11 +6,13 @@ VADER (Hutto & Gilbert 2014) is a rule-based sentiment scorer. This module gives
 snippet and every PerSenT dev document, plus hand-made and generated edge cases) but runs
 several times faster (``scripts/bench_vader.py``), because it
 
-* lower-cases every token once, through a cache of raw token -> stripped lower-case word
+* lower-cases every token once, through caches of raw token -> stripped lower-case word
   (the original re-lower-cases the whole sentence for every lexicon word, which makes it
-  quadratic in text length),
-* skips the per-character emoji rewrite when the text holds no single-character emoji,
-* only visits lexicon words (every other token has valence 0 by construction), and
+  quadratic in text length); the main cache keeps only words that can score (plus 'but' and
+  idiom words) and maps all others to "", so one C-level pass finds the few tokens to visit,
+* only visits lexicon words (every other token has valence 0 by construction) and reads their
+  neighbours through a cache that keeps only the words VADER's rules test,
+* skips the per-character emoji rewrite when the text holds no single-character emoji, and
 * runs the idiom look-ups only when a word of some multi-word idiom occurs in the text.
 
 The lexicons are read from the installed ``vaderSentiment`` package files
@@ -198,6 +200,13 @@ UNREACHABLE_LEXICON_KEYS = frozenset(
     word for word in LEXICON if word != word.lower() or any(ch.isspace() for ch in word))
 # QUIRK: the original replaces emoji one character at a time, so only 1-character keys can match.
 _EMOJI_CHARS = frozenset(key for key in EMOJI_LEXICON if len(key) == 1)
+# Cheap pre-test for emoji: news text is often non-ASCII only through typographic quotes, dashes
+# and ellipses (U+2010..U+2026), where iterating over every character for the exact set test
+# is wasted. Below U+2100 only the few emoji listed here exist; the class spans all the others.
+_FIRST_EMOJI_BLOCK = "\u2100"
+_MAYBE_EMOJI_RE = re.compile("[{}{}-\U0010ffff]".format(
+    "".join(re.escape(char) for char in sorted(_EMOJI_CHARS) if char < _FIRST_EMOJI_BLOCK),
+    _FIRST_EMOJI_BLOCK))
 del _lexicon_raw, _lexicon_dups
 
 
@@ -230,6 +239,11 @@ def _compound(valences: list[float], punct_emph_amplifier: float) -> float:
     elif sum_s < 0:
         sum_s -= punct_emph_amplifier
     return _normalize(sum_s)
+
+
+def _has_emoji(text: str) -> bool:
+    """True if ``text`` holds a single-character emoji of the lexicon (the only kind replaced)."""
+    return not text.isascii() and _MAYBE_EMOJI_RE.search(text) is not None and not _EMOJI_CHARS.isdisjoint(text)
 
 
 def _replace_emoji(text: str) -> tuple[str, list[int]]:
@@ -266,11 +280,51 @@ class _LowerWordCache(dict):
         return word_lower
 
 
-# Bound on the token cache (per process); it is cleared when full. All NewsMTSC sentences hold
-# ~35k distinct raw tokens; 500k entries of 10-character tokens take about 75 MB (tracemalloc:
-# 45 MB of entries and lowered values, plus the key strings), so 100k stay near 15 MB per worker.
+class _KeptWordCache(dict):
+    """raw token -> its lower-cased VADER word if ``keep(word)``, else "" (filled on first use).
+
+    Mapping the many words a rule ignores to "" lets one C-level pass (``map``, ``compress``)
+    find the few tokens worth a Python-level look.
+    """
+
+    def __init__(self, keep) -> None:
+        super().__init__()
+        self._keep = keep
+
+    def __missing__(self, token: str) -> str:
+        word_lower = _strip_punc_if_word(token).lower()
+        kept = self[token] = word_lower if self._keep(word_lower) else ""
+        return kept
+
+
+# Words that can carry a valence: lexicon words except boosters (always 0 in VADER).
+_SCORED_WORDS = frozenset(word for word in LEXICON if word not in BOOSTER_DICT)
+# Words looked at in the whole sentence: scored words, the contrastive 'but', idiom anchors.
+_MARKED_WORDS = _SCORED_WORDS | {"but"} | _IDIOM_ANCHORS
+# Words the rules test one to three words before (or right after) a scored word: lexicon words
+# (they block the rules at their distance; "no" + lexicon word), boosters, negations, and the
+# words of "never so/this", "without doubt", "no ... or/nor", "(at/very) least". Words holding
+# "n't" also negate. Idiom n-grams are built from the full lower-cased words instead.
+_CONTEXT_WORDS = frozenset(LEXICON) | set(BOOSTER_DICT) | NEGATE | {
+    "never", "without", "doubt", *_SO_THIS, "no", *_OR_NOR, "least", *_AT_VERY}
+if "" in _MARKED_WORDS or "" in _CONTEXT_WORDS:  # "" stands for "ignored word" in the caches
+    raise AssertionError("the empty string must not be a VADER word")
+
+
+def _is_context_word(word_lower: str) -> bool:
+    return word_lower in _CONTEXT_WORDS or "n't" in word_lower
+
+
+# Bound on the token caches (per process). Every token passes the marked-word cache first, so the
+# others never hold more entries; all are cleared together when it is full. All NewsMTSC
+# sentences hold ~35k distinct raw tokens; 100k distinct 10-character tokens take about 10 MB in
+# the marked-word cache, key strings included, and 17 MB if all three caches hold every one
+# (tracemalloc; the marked / context caches mostly hold the shared "").
 WORD_CACHE_MAX_ENTRIES = 100_000
 _LOWER_WORD_CACHE = _LowerWordCache()
+_MARKED_WORD_CACHE = _KeptWordCache(_MARKED_WORDS.__contains__)
+_CONTEXT_WORD_CACHE = _KeptWordCache(_is_context_word)
+_WORD_CACHES = (_LOWER_WORD_CACHE, _MARKED_WORD_CACHE, _CONTEXT_WORD_CACHE)
 
 
 def _cap_differential(tokens: list[str]) -> bool:
@@ -295,12 +349,15 @@ def _booster_scalar(booster: float, valence: float, emphasised: bool, weight: fl
     return scalar * weight
 
 
-def _no_rule(valence: float, base: float, lowers: list[str], i: int, lexicon: dict[str, float]) -> float:
-    """'no' as a negator of the next lexicon word(s) rather than a sentiment word itself."""
-    if lowers[i] == "no" and i != len(lowers) - 1 and lowers[i + 1] in lexicon:
+def _no_rule(valence: float, base: float, word: str, next_word: str,
+             before_1: str, before_2: str, before_3: str) -> float:
+    """'no' as a negator of the next lexicon word(s) rather than a sentiment word itself.
+
+    The neighbours are context words ("" for an ignored word or past either end of the text).
+    """
+    if word == "no" and next_word in LEXICON:
         valence = 0.0
-    if ((i > 0 and lowers[i - 1] == "no") or (i > 1 and lowers[i - 2] == "no")
-            or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in _OR_NOR)):
+    if before_1 == "no" or before_2 == "no" or (before_3 == "no" and before_1 in _OR_NOR):
         valence = base * N_SCALAR
     return valence
 
@@ -362,53 +419,66 @@ class FastVader:
     def __init__(self) -> None:
         self.lexicon = LEXICON
         self.emojis = EMOJI_LEXICON
-        # tokens that can carry a valence: lexicon words except boosters (always 0 in VADER)
-        self._scored_words = frozenset(word for word in LEXICON if word not in BOOSTER_DICT)
 
-    def _valences_after_but(self, text: str) -> tuple[str, int, list[float]]:
-        """(text after emoji replacement, number of tokens, nonzero valences after 'but')."""
+    @staticmethod
+    def _without_emoji(text: str) -> str:
+        """``text`` after the original's emoji rewrite (type-checked)."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-        if not text.isascii() and not _EMOJI_CHARS.isdisjoint(text):
-            text = _replace_emoji(text)[0]
-        # (the original strips the text first; split() ignores surrounding whitespace anyway,
-        # and stripping cannot change the '!' / '?' counts of the punctuation emphasis)
-        tokens = text.split()
-        if len(_LOWER_WORD_CACHE) > WORD_CACHE_MAX_ENTRIES:
-            _LOWER_WORD_CACHE.clear()
-        lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
-        positions, valences = self._nonzero_valences(tokens, lowers)
-        if valences and "but" in lowers:
-            _apply_but_rule(positions, valences, lowers.index("but"))
-        return text, len(tokens), valences
+        return _replace_emoji(text)[0] if _has_emoji(text) else text
 
-    def _nonzero_valences(self, tokens: list[str], lowers: list[str]) -> tuple[list[int], list[float]]:
-        """Positions and valences (before 'but') of the tokens whose valence is nonzero.
+    def _valences_after_but(self, tokens: list[str]) -> list[float]:
+        """The nonzero token valences after the 'but' rule.
 
-        ``tokens`` are the whitespace-separated chunks, ``lowers`` the lower-cased VADER words.
+        ``tokens`` are the whitespace-separated chunks of the text after the emoji rewrite.
+        (The original strips the text first; split() ignores surrounding whitespace anyway.)
+        """
+        positions, valences, but_index = self._nonzero_valences(tokens)
+        if valences and but_index >= 0:
+            _apply_but_rule(positions, valences, but_index)
+        return valences
+
+    def _nonzero_valences(self, tokens: list[str]) -> tuple[list[int], list[float], int]:
+        """Positions and valences (before 'but') of the tokens whose valence is nonzero, and the
+        position of the first 'but' (-1 if none).
+
         Every other token has valence 0: only lexicon words get a valence, and boosters and the
         'kind' of 'kind of' are forced to 0. This is the original ``sentiment_valence`` with
-        its helper checks inlined.
+        its helper checks inlined; neighbours are read as context words ("" when ignored).
         """
+        if len(_MARKED_WORD_CACHE) > WORD_CACHE_MAX_ENTRIES:
+            for cache in _WORD_CACHES:
+                cache.clear()
+        marks = list(map(_MARKED_WORD_CACHE.__getitem__, tokens))
+        candidates = list(compress(range(len(marks)), marks))
         positions: list[int] = []
         valences: list[float] = []
-        n_words = len(lowers)
-        hits = list(compress(range(n_words), map(self._scored_words.__contains__, lowers)))
-        if not hits:
-            return positions, valences
-        lexicon = self.lexicon
-        present = set(lowers)
-        check_idioms = not _IDIOM_ANCHORS.isdisjoint(present)
-        check_no = "no" in present
-        check_least = "least" in present and "least" not in lexicon
+        if not candidates:  # most sentences of news text hold a few scored words, many none
+            return positions, valences, -1
+        marked = [marks[i] for i in candidates]
+        but_index = candidates[marked.index("but")] if "but" in marked else -1
+        if _SCORED_WORDS.issuperset(marked):
+            hits = candidates
+        else:
+            hits = [i for i, word in zip(candidates, marked) if word in _SCORED_WORDS]
+        lexicon = LEXICON
+        context = _CONTEXT_WORD_CACHE.__getitem__
+        n_words = len(tokens)
+        lowers = None  # full lower-cased words, built only if an idiom may match
+        check_idioms = not _IDIOM_ANCHORS.isdisjoint(marked)
+        check_no = "no" in marked
         cap_diff = None  # computed on first need: most sentences have no ALL-CAPS word
         for i in hits:
-            word_lower = lowers[i]
-            if word_lower == "kind" and i < n_words - 1 and lowers[i + 1] == "of":
+            word_lower = marks[i]
+            if word_lower == "kind" and i < n_words - 1 and _LOWER_WORD_CACHE[tokens[i + 1]] == "of":
                 continue
+            before_1 = context(tokens[i - 1]) if i > 0 else ""
+            before_2 = context(tokens[i - 2]) if i > 1 else ""
+            before_3 = context(tokens[i - 3]) if i > 2 else ""
             base = valence = lexicon[word_lower]
             if check_no:
-                valence = _no_rule(valence, base, lowers, i, lexicon)
+                next_word = context(tokens[i + 1]) if i < n_words - 1 else ""
+                valence = _no_rule(valence, base, word_lower, next_word, before_1, before_2, before_3)
             if tokens[i].isupper():
                 if cap_diff is None:
                     cap_diff = _cap_differential(tokens)
@@ -417,15 +487,9 @@ class FastVader:
                         valence += C_INCR
                     else:  # QUIRK: also for valence == 0
                         valence -= C_INCR
-            if i == 0:
-                if valence:
-                    positions.append(i)
-                    valences.append(valence)
-                continue
 
             # one word back: booster, simple negation
-            before_1 = lowers[i - 1]
-            if before_1 not in lexicon:  # QUIRK: a lexicon word blocks all rules at its distance
+            if before_1 and before_1 not in lexicon:  # QUIRK: a lexicon word blocks all rules at its distance
                 booster = BOOSTER_DICT.get(before_1)
                 if booster is not None:
                     emphasised = tokens[i - 1].isupper()
@@ -436,26 +500,23 @@ class FastVader:
                 if before_1 in NEGATE or "n't" in before_1:
                     valence = valence * N_SCALAR
             # two words back: booster, "never so/this", "without doubt", negation
-            if i > 1:
-                before_2 = lowers[i - 2]
-                if before_2 not in lexicon:
-                    booster = BOOSTER_DICT.get(before_2)
-                    if booster is not None:
-                        emphasised = tokens[i - 2].isupper()
-                        if emphasised and cap_diff is None:
-                            cap_diff = _cap_differential(tokens)
-                        valence = valence + _booster_scalar(
-                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_2_WEIGHT)
-                    if before_2 == "never" and before_1 in _SO_THIS:
-                        valence = valence * NEVER_SO_MULTIPLIER
-                    elif before_2 == "without" and before_1 == "doubt":
-                        pass
-                    elif before_2 in NEGATE or "n't" in before_2:
-                        valence = valence * N_SCALAR
-            # three words back: the same, plus the special-case idioms
-            if i > 2:
-                before_3 = lowers[i - 3]
-                if before_3 not in lexicon:
+            if before_2 and before_2 not in lexicon:
+                booster = BOOSTER_DICT.get(before_2)
+                if booster is not None:
+                    emphasised = tokens[i - 2].isupper()
+                    if emphasised and cap_diff is None:
+                        cap_diff = _cap_differential(tokens)
+                    valence = valence + _booster_scalar(
+                        booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_2_WEIGHT)
+                if before_2 == "never" and before_1 in _SO_THIS:
+                    valence = valence * NEVER_SO_MULTIPLIER
+                elif before_2 == "without" and before_1 == "doubt":
+                    pass
+                elif before_2 in NEGATE or "n't" in before_2:
+                    valence = valence * N_SCALAR
+            # three words back: the same, plus the special-case idioms (also after ignored words)
+            if i > 2 and before_3 not in lexicon:
+                if before_3:
                     booster = BOOSTER_DICT.get(before_3)
                     if booster is not None:
                         emphasised = tokens[i - 3].isupper()
@@ -463,23 +524,25 @@ class FastVader:
                             cap_diff = _cap_differential(tokens)
                         valence = valence + _booster_scalar(
                             booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_3_WEIGHT)
-                    # QUIRK (precedence bug in the original): `(never and so/this) or so/this`,
-                    # so "so"/"this" right before the word multiplies by 1.25 without any "never"
-                    if (before_3 == "never" and lowers[i - 2] in _SO_THIS) or before_1 in _SO_THIS:
-                        valence = valence * NEVER_SO_MULTIPLIER
-                    elif before_3 == "without" and (lowers[i - 2] == "doubt" or before_1 == "doubt"):
-                        pass
-                    elif before_3 in NEGATE or "n't" in before_3:
-                        valence = valence * N_SCALAR
-                    if check_idioms:
-                        valence = _idioms_rule(valence, lowers, i)
+                # QUIRK (precedence bug in the original): `(never and so/this) or so/this`,
+                # so "so"/"this" right before the word multiplies by 1.25 without any "never"
+                if (before_3 == "never" and before_2 in _SO_THIS) or before_1 in _SO_THIS:
+                    valence = valence * NEVER_SO_MULTIPLIER
+                elif before_3 == "without" and (before_2 == "doubt" or before_1 == "doubt"):
+                    pass
+                elif before_3 in NEGATE or "n't" in before_3:
+                    valence = valence * N_SCALAR
+                if check_idioms:
+                    if lowers is None:
+                        lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
+                    valence = _idioms_rule(valence, lowers, i)
             # "least": "least good" is negated, "at least good" / "very least good" are not
-            if check_least and before_1 == "least" and (i == 1 or lowers[i - 2] not in _AT_VERY):
+            if before_1 == "least" and before_2 not in _AT_VERY:
                 valence = valence * N_SCALAR
             if valence:
                 positions.append(i)
                 valences.append(valence)
-        return positions, valences
+        return positions, valences, but_index
 
     # -- public API ---------------------------------------------------------------------------
     def polarity_scores(self, text: str) -> dict[str, float]:
@@ -488,7 +551,10 @@ class FastVader:
         >>> FastVader().polarity_scores("The plot was good, but the characters are dull.")
         {'neg': 0.284, 'neu': 0.56, 'pos': 0.156, 'compound': -0.3818}
         """
-        text, n_words, valences = self._valences_after_but(text)
+        text = self._without_emoji(text)
+        tokens = text.split()
+        n_words = len(tokens)
+        valences = self._valences_after_but(tokens)
         if n_words == 0:
             return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
         if not valences:  # every token neutral: the original's formulas give exactly this
@@ -522,8 +588,9 @@ class FastVader:
         >>> FastVader().compound("Today SUX!")
         -0.5461
         """
-        text, _, valences = self._valences_after_but(text)
-        if not valences:
+        text = self._without_emoji(text)
+        valences = self._valences_after_but(text.split())
+        if not valences:  # also with '!' / '?': their emphasis only amplifies a nonzero sum
             return 0.0
         return round(_compound(valences, _punctuation_emphasis(text)), COMPOUND_DECIMALS)
 
@@ -546,7 +613,7 @@ class FastVader:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-        if not text.isascii() and not _EMOJI_CHARS.isdisjoint(text):
+        if _has_emoji(text):
             processed, source_index = _replace_emoji(text)
         else:
             processed, source_index = text, None
@@ -567,7 +634,8 @@ class FastVader:
             words.append(word)
             spans.append((start, end))
         full = [0.0] * len(words)
-        for position, value in zip(*self._nonzero_valences(tokens, [word.lower() for word in words])):
+        positions, valences, _ = self._nonzero_valences(tokens)
+        for position, value in zip(positions, valences):
             full[position] = value
         return [(word, start, end, value) for word, (start, end), value in zip(words, spans, full)]
 

@@ -119,6 +119,15 @@ EDGE_CASES = [
     "good.", "...", ":-) ;) :(", "d: lol ok xd", ":D :P", "LOL", "'İxgood' İx",
     # emoticon-length stripping
     "'ok'", "(good)", "--bad--", "#1 fan", "'''", "a", "I",
+    # no scored word at all (the fast path): punctuation alone, caps, 'but', negations
+    "!", "?", "!!!!", "????", "?!?!", "! ? ! ?", "the cat sat!!!", "who are they???", "THE CAT SAT",
+    "THE CAT sat", "not the cat", "but the cat", "the cat but the dog", "never so this at least",
+    "kind of", "KIND OF", "\n\t!", "— “quoted” … ’s",
+    # emoji near the typographic block (pre-test) and in it; unscored emoji descriptions
+    "good ©", "good ®", "good ‼", "good ⁉", "‼ good", "“good” — ‘bad’ …", "™ ℹ ↔ good", "good 🙂!",
+    # neighbours: n't words, caps boosters, 'least' at the start, idiom words in caps
+    "ain't good", "couldn't ever be good", "AIN'T GOOD", "EXTREMELY good", "least", "least bad",
+    "at least", "The BOMB", "it is THE SHIT", "KIND OF GOOD", "no bad", "good no",
 ]
 
 
@@ -155,6 +164,7 @@ VOCABULARY = [
     "lol", "ok", ":)", ":(", "😀", "💔", "!", "?", "!!", "??", "a", "people", "die", "for", "to",
     "yeah", "right", "kiss", "death", "beating", "heart", "bus", "stop", "fine,", "(nice)", "—",
     "happy!", "SAD", "war", "peace", "threat", "friendly",
+    "ain't", "Never", "KIND", "OF", "THE", "Least", "AT", "doubt,", "or", "©", "‼", "“", "—",
 ]
 
 
@@ -169,6 +179,22 @@ def test_equal_on_generated_word_sequences(words, separator):
 @given(st.text(alphabet=st.sampled_from(list("abgodnt IU!?.,'😀💘\t:)(-")), max_size=40))
 def test_equal_on_generated_character_soup(text):
     assert FAST.polarity_scores(text) == ORIGINAL.polarity_scores(text)
+
+
+def test_emoji_pre_test_never_misses_an_emoji():
+    for char in vader_fast._EMOJI_CHARS:
+        assert vader_fast._has_emoji(f"“{char}”"), char
+    assert not vader_fast._has_emoji("“quoted” — dash… ’s £5 é")
+
+
+@pytest.mark.parametrize("text", ["", " \t\n", "!!!", "???", "? ! ?", "the cat sat!!!", "THE CAT", "but the cat"])
+def test_texts_without_scored_words_score_zero(text):
+    # the fast path returns 0.0 without reading the punctuation; VADER agrees: '!' / '?'
+    # emphasis only amplifies a nonzero sum
+    expected = ORIGINAL.polarity_scores(text)
+    assert expected["compound"] == 0.0
+    assert FAST.compound(text) == 0.0 and compound_scores([text]).tolist() == [0.0]
+    assert FAST.polarity_scores(text) == expected
 
 
 def test_lexicons_match_the_installed_package():
