@@ -243,7 +243,8 @@ def _compound(valences: list[float], punct_emph_amplifier: float) -> float:
 
 def _has_emoji(text: str) -> bool:
     """True if ``text`` holds a single-character emoji of the lexicon (the only kind replaced)."""
-    return not text.isascii() and _MAYBE_EMOJI_RE.search(text) is not None and not _EMOJI_CHARS.isdisjoint(text)
+    return (not text.isascii() and _MAYBE_EMOJI_RE.search(text) is not None
+            and not _EMOJI_CHARS.isdisjoint(text))
 
 
 def _replace_emoji(text: str) -> tuple[str, list[int]]:
@@ -487,55 +488,58 @@ class FastVader:
                         valence += C_INCR
                     else:  # QUIRK: also for valence == 0
                         valence -= C_INCR
-
-            # one word back: booster, simple negation
-            if before_1 and before_1 not in lexicon:  # QUIRK: a lexicon word blocks all rules at its distance
-                booster = BOOSTER_DICT.get(before_1)
-                if booster is not None:
-                    emphasised = tokens[i - 1].isupper()
-                    if emphasised and cap_diff is None:
-                        cap_diff = _cap_differential(tokens)
-                    valence = valence + _booster_scalar(
-                        booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_1_WEIGHT)
-                if before_1 in NEGATE or "n't" in before_1:
-                    valence = valence * N_SCALAR
-            # two words back: booster, "never so/this", "without doubt", negation
-            if before_2 and before_2 not in lexicon:
-                booster = BOOSTER_DICT.get(before_2)
-                if booster is not None:
-                    emphasised = tokens[i - 2].isupper()
-                    if emphasised and cap_diff is None:
-                        cap_diff = _cap_differential(tokens)
-                    valence = valence + _booster_scalar(
-                        booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_2_WEIGHT)
-                if before_2 == "never" and before_1 in _SO_THIS:
-                    valence = valence * NEVER_SO_MULTIPLIER
-                elif before_2 == "without" and before_1 == "doubt":
-                    pass
-                elif before_2 in NEGATE or "n't" in before_2:
-                    valence = valence * N_SCALAR
-            # three words back: the same, plus the special-case idioms (also after ignored words)
-            if i > 2 and before_3 not in lexicon:
-                if before_3:
-                    booster = BOOSTER_DICT.get(before_3)
+            # Three ignored neighbours (as for most scored words) leave the valence as it is.
+            if before_1 or before_2 or before_3:
+                # one word back: booster, simple negation
+                # QUIRK: a lexicon word blocks all rules at its distance
+                if before_1 and before_1 not in lexicon:
+                    booster = BOOSTER_DICT.get(before_1)
                     if booster is not None:
-                        emphasised = tokens[i - 3].isupper()
+                        emphasised = tokens[i - 1].isupper()
                         if emphasised and cap_diff is None:
                             cap_diff = _cap_differential(tokens)
                         valence = valence + _booster_scalar(
-                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_3_WEIGHT)
-                # QUIRK (precedence bug in the original): `(never and so/this) or so/this`,
-                # so "so"/"this" right before the word multiplies by 1.25 without any "never"
-                if (before_3 == "never" and before_2 in _SO_THIS) or before_1 in _SO_THIS:
-                    valence = valence * NEVER_SO_MULTIPLIER
-                elif before_3 == "without" and (before_2 == "doubt" or before_1 == "doubt"):
-                    pass
-                elif before_3 in NEGATE or "n't" in before_3:
-                    valence = valence * N_SCALAR
-                if check_idioms:
-                    if lowers is None:
-                        lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
-                    valence = _idioms_rule(valence, lowers, i)
+                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_1_WEIGHT)
+                    if before_1 in NEGATE or "n't" in before_1:
+                        valence = valence * N_SCALAR
+                # two words back: booster, "never so/this", "without doubt", negation
+                if before_2 and before_2 not in lexicon:
+                    booster = BOOSTER_DICT.get(before_2)
+                    if booster is not None:
+                        emphasised = tokens[i - 2].isupper()
+                        if emphasised and cap_diff is None:
+                            cap_diff = _cap_differential(tokens)
+                        valence = valence + _booster_scalar(
+                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_2_WEIGHT)
+                    if before_2 == "never" and before_1 in _SO_THIS:
+                        valence = valence * NEVER_SO_MULTIPLIER
+                    elif before_2 == "without" and before_1 == "doubt":
+                        pass
+                    elif before_2 in NEGATE or "n't" in before_2:
+                        valence = valence * N_SCALAR
+                # three words back: the same
+                if i > 2 and before_3 not in lexicon:
+                    if before_3:
+                        booster = BOOSTER_DICT.get(before_3)
+                        if booster is not None:
+                            emphasised = tokens[i - 3].isupper()
+                            if emphasised and cap_diff is None:
+                                cap_diff = _cap_differential(tokens)
+                            valence = valence + _booster_scalar(
+                                booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_3_WEIGHT)
+                    # QUIRK (precedence bug in the original): `(never and so/this) or so/this`,
+                    # so "so"/"this" right before the word multiplies by 1.25 without any "never"
+                    if (before_3 == "never" and before_2 in _SO_THIS) or before_1 in _SO_THIS:
+                        valence = valence * NEVER_SO_MULTIPLIER
+                    elif before_3 == "without" and (before_2 == "doubt" or before_1 == "doubt"):
+                        pass
+                    elif before_3 in NEGATE or "n't" in before_3:
+                        valence = valence * N_SCALAR
+            # three words back: the special-case idioms (also after ignored words)
+            if check_idioms and i > 2 and before_3 not in lexicon:
+                if lowers is None:
+                    lowers = list(map(_LOWER_WORD_CACHE.__getitem__, tokens))
+                valence = _idioms_rule(valence, lowers, i)
             # "least": "least good" is negated, "at least good" / "very least good" are not
             if before_1 == "least" and before_2 not in _AT_VERY:
                 valence = valence * N_SCALAR
