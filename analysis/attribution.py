@@ -207,12 +207,6 @@ def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
     return ids
 
 
-# Sentences are looked up again only within one scoring call (a sentence with several targets), so a
-# small cache is enough; a large one would hold megabytes per worker on a big corpus.
-SENTENCE_CACHE_SIZE = 4096
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
 def sentence_valences(sentence: str) -> SentenceValences:
     """Token valences exactly as VADER 3.3.2 computes them inside ``polarity_scores``.
 
@@ -360,10 +354,15 @@ class LexiconAttributionTone:
         """Unnormalised attributed sums, one per row."""
         _check_lengths(sentences, starts, ends, other_spans)
         out = np.empty(len(sentences))
+        # A sentence's targets are consecutive rows (mentions are sorted by sentence), so its
+        # valences are computed once per run of equal sentences, never kept across sentences.
+        previous, sv = None, None
         for i, (sentence, a, b) in enumerate(zip(sentences, starts, ends)):
+            if sv is None or sentence != previous:
+                previous, sv = sentence, sentence_valences(sentence)
             others = [] if other_spans is None or other_spans[i] is None else other_spans[i]
             others = [(int(x), int(y)) for x, y in others if (int(x), int(y)) != (int(a), int(b))]
-            out[i] = attribute_raw(sentence_valences(sentence), (int(a), int(b)), others,
+            out[i] = attribute_raw(sv, (int(a), int(b)), others,
                                    self.half_life, self.clause_penalty, self.max_distance,
                                    self.sharpness)
         return out
