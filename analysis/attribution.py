@@ -75,6 +75,9 @@ CLAUSE_OPENERS = frozenset({"but", "while", "whereas", "although", "though", "ho
 CLAUSE_CLOSING_PUNCTUATION = (",", ";", ":")
 # Stand-alone dash tokens also separate clauses ("Smith -- a hero -- ...").
 CLAUSE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+_QUOTES_AND_BRACKETS = "\"'()[]"        # stripped from a token before it is compared with the words above
+_CLOSING_QUOTES = "\"')]"               # may follow the punctuation that closes a clause
+_CLAUSE_END_CHARS = frozenset(",;:" + _CLOSING_QUOTES)  # a clause-closing token ends in one of these
 
 _TOKEN = re.compile(r"\S+")
 
@@ -199,19 +202,19 @@ def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
     >>> _clause_ids("Smith won but Jones lost".split()).tolist()
     [0, 0, 1, 1, 1]
     """
-    ids = np.zeros(len(raw_tokens), dtype=int)
+    ids = []
     current = 0
     pending = False                      # a boundary seen after the previous token
-    for i, raw in enumerate(raw_tokens):
-        word = raw.lower().strip("\"'()[]")
-        opens = i > 0 and (word in CLAUSE_OPENERS or word in CLAUSE_DASHES)
-        if pending or opens:
+    for raw in raw_tokens:
+        word = raw.lower().strip(_QUOTES_AND_BRACKETS)
+        is_dash = word in CLAUSE_DASHES
+        if pending or (ids and (is_dash or word in CLAUSE_OPENERS)):
             current += 1
-        ids[i] = current
-        pending = raw.rstrip("\"')]").endswith(CLAUSE_CLOSING_PUNCTUATION) or word in CLAUSE_DASHES
-        if word in CLAUSE_DASHES:        # the dash itself already opened the new clause
-            pending = False
-    return ids
+        ids.append(current)
+        # the dash itself already opened the new clause
+        pending = not is_dash and raw[-1:] in _CLAUSE_END_CHARS and \
+            raw.rstrip(_CLOSING_QUOTES).endswith(CLAUSE_CLOSING_PUNCTUATION)
+    return np.array(ids, dtype=int)
 
 
 def sentence_valences(sentence: str) -> SentenceValences:

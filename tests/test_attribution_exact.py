@@ -96,3 +96,25 @@ def test_affinity_tables_equal_direct_numpy():
     steps = np.arange(256)
     assert decay == A._decay(steps, 16.0).tolist()
     assert penalty == np.power(0.25, steps).tolist()
+
+
+def _reference_clause_ids(raw_tokens):
+    ids = np.zeros(len(raw_tokens), dtype=int)
+    current, pending = 0, False
+    for i, raw in enumerate(raw_tokens):
+        word = raw.lower().strip("\"'()[]")
+        if pending or (i > 0 and (word in A.CLAUSE_OPENERS or word in A.CLAUSE_DASHES)):
+            current += 1
+        ids[i] = current
+        pending = raw.rstrip("\"')]").endswith(A.CLAUSE_CLOSING_PUNCTUATION) or word in A.CLAUSE_DASHES
+        if word in A.CLAUSE_DASHES:
+            pending = False
+    return ids
+
+
+def test_clause_ids_equal_reference():
+    rng = random.Random(5)
+    pieces = ["But", "(however", "while,", "word", "x;", 'said:"', "--", "\u2014", "-", "a,)", "'though'", "x,'", ""]
+    for _ in range(2000):
+        tokens = [rng.choice(pieces) for _ in range(rng.randint(0, 12))]
+        assert A._clause_ids(tokens).tolist() == _reference_clause_ids(tokens).tolist(), tokens
