@@ -100,3 +100,43 @@ def test_default_method_falls_back_when_models_extra_is_missing(monkeypatch):
         assert tone.default_method_name() == "lexicon_attribution"
     finally:
         tone.get_method.cache_clear()
+
+
+def test_batched_resampled_means_equal_row_by_row_bit_for_bit():
+    # Stacking rows must not change any interval in the last bits (sizes below and above numpy's
+    # 8-wide pairwise summation).
+    rng = np.random.default_rng(4)
+    for n in (2, 7, 8, 9, 33, 64):
+        data = rng.normal(size=(5, n))
+        batched = tone._resampled_means(data, 500, 11)
+        alone = np.stack([tone._resampled_means(row[None, :], 500, 11)[0] for row in data])
+        assert np.array_equal(batched, alone)
+
+
+def test_summary_columns_equal_per_sample_numpy():
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(0, 40, size=60)
+    tones = rng.normal(size=int(sizes.sum()))
+    labels = rng.choice(["positive", "negative", "neutral"], size=len(tones)).astype(object)
+    starts = np.cumsum(sizes) - sizes
+    columns = tone._summary_columns(tones, labels, starts, sizes)
+    for i, (start, n) in enumerate(zip(starts, sizes)):
+        sample, sample_labels = tones[start:start + n], labels[start:start + n]
+        assert columns["n_sentences"][i] == n
+        if n == 0:
+            assert math.isnan(columns["tone_mean"][i]) and math.isnan(columns["share_pos"][i])
+            continue
+        assert columns["tone_mean"][i] == sample.mean()
+        assert columns["share_neg"][i] == (sample_labels == "negative").mean()
+        low, high = tone.bootstrap_mean_ci(sample)
+        assert (columns["ci_low"][i], columns["ci_high"][i]) == (low, high) or n < 2
+
+
+def test_article_actor_tone_ignores_units_outside_the_frame_and_missing_outlets():
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})
+    mentions = pd.DataFrame({
+        "article_id": ["a", "b", "c"], "sentence_index": [0, 0, 0], "actor": ["US", "US", "US"],
+        "voice": ["author"] * 3, "tone": [0.2, 0.4, 0.6], "tone_label": ["positive"] * 3})
+    table = tone.article_actor_tone(mentions, articles, ["US"], "m")
+    assert table["n_sentences"].tolist() == [1, 0]       # "b" has no outlet: no group, as in a groupby
+    assert table["tone_mean"].iat[0] == 0.2
