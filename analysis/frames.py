@@ -46,14 +46,14 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFra
     One regex pass per sentence over all frames: where terms overlap, the longest (leftmost)
     match wins, so a span of text counts once (within a frame and across frames).
     """
-    pattern, entries = frames.pattern, frames.group_entries
+    matcher, entries = frames.term_matcher, frames.group_entries
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                        "sentence", "voice"))):
         if not isinstance(sent, str) or not sent:
             continue
-        for m in pattern.finditer(matching_copy(sent)):
+        for m in matcher.finditer(matching_copy(sent)):
             term = entries[m.lastindex - 1]
             start, end = m.span()
             left, right = _kwic(sent, start, end)
