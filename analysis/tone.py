@@ -326,6 +326,8 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
 def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) -> pd.DataFrame:
     """Summaries for every row of ``frame`` (all groups x actors), all voices and author voice only."""
     keys = group_keys + ["actor"]
+    if frame.empty:                                  # as a table built from no rows (object columns)
+        return pd.DataFrame([], columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
     frame = frame.reset_index(drop=True)
     frame_code, unit_code = _key_codes([frame, units], keys)
     cells, frame_cell = np.unique(frame_code, return_inverse=True)

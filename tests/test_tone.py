@@ -140,3 +140,10 @@ def test_article_actor_tone_ignores_units_outside_the_frame_and_missing_outlets(
     table = tone.article_actor_tone(mentions, articles, ["US"], "m")
     assert table["n_sentences"].tolist() == [1, 0]       # "b" has no outlet: no group, as in a groupby
     assert table["tone_mean"].iat[0] == 0.2
+
+
+def test_tables_without_any_cell_keep_their_columns():
+    mentions = pd.DataFrame(columns=["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"])
+    articles = pd.DataFrame({"article_id": pd.Series([], dtype=str), "outlet": pd.Series([], dtype=str)})
+    table = tone.outlet_actor_tone(mentions, articles, ["US"], "m")
+    assert table.empty and list(table.columns) == ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS
