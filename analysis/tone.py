@@ -154,12 +154,13 @@ def _resampled_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
         # differ in the last bits): intervals do not depend on which cells are computed together.
         return np.take(data, indices, axis=1).mean(axis=2)
     means = np.empty((len(data), resamples))
-    for position, row in enumerate(data):
-        rng = np.random.default_rng(seed)
-        rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // n)
-        for first in range(0, resamples, rows_per_chunk):
-            last = min(resamples, first + rows_per_chunk)
-            means[position, first:last] = row[rng.integers(0, n, size=(last - first, n))].mean(axis=1)
+    rng = np.random.default_rng(seed)
+    rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // n)
+    for first in range(0, resamples, rows_per_chunk):      # every row uses the same draws
+        last = min(resamples, first + rows_per_chunk)
+        indices = rng.integers(0, n, size=(last - first, n))
+        for position, row in enumerate(data):
+            means[position, first:last] = row[indices].mean(axis=1)
     return means
 
 
@@ -224,6 +225,27 @@ def summarize_tones(samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[di
             for i, n in enumerate(sizes)]
 
 
+def bootstrap_run_cis(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``bootstrap_mean_cis`` of consecutive runs of ``values``, run i holding ``sizes[i]`` values.
+
+    >>> bootstrap_run_cis(np.array([0.5, 0.5, 0.2]), np.array([2, 1])).tolist()
+    [[0.5, 0.5], [nan, nan]]
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    intervals = np.full((len(sizes), 2), np.nan)
+    for n, which, members in _equal_size_runs(np.cumsum(sizes) - sizes, sizes):
+        if n >= 2:
+            intervals[which] = _equal_size_cis(np.asarray(values, dtype=float)[members])
+    return intervals
+
+
+def _equal_size_runs(starts: np.ndarray, sizes: np.ndarray):
+    """For each run length n >= 1: n, the runs of that length, and their (runs x n) value positions."""
+    for n in np.unique(sizes[sizes > 0]).tolist():
+        which = np.flatnonzero(sizes == n)
+        yield n, which, starts[which][:, None] + np.arange(n)
+
+
 def _summary_columns(tones: np.ndarray, labels: np.ndarray, starts: np.ndarray,
                      sizes: np.ndarray) -> dict[str, np.ndarray]:
     """``SUMMARY_FIELDS`` of many samples as arrays; sample i is ``tones[starts[i]:starts[i] + sizes[i]]``.
@@ -234,9 +256,7 @@ def _summary_columns(tones: np.ndarray, labels: np.ndarray, starts: np.ndarray,
     for field in SUMMARY_FIELDS[1:]:
         columns[field] = np.full(len(sizes), np.nan)
     positive, negative = labels == "positive", labels == "negative"
-    for n in np.unique(sizes[sizes > 0]).tolist():
-        which = np.flatnonzero(sizes == n)
-        members = starts[which][:, None] + np.arange(n)      # (samples x n) positions
+    for n, which, members in _equal_size_runs(starts, sizes):
         block = tones[members]
         columns["tone_mean"][which] = block.mean(axis=1)
         columns["share_pos"][which] = positive[members].mean(axis=1)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import tone
+from analysis import config, tone
 
 
 def test_label_from_tone_uses_vader_cutoffs():
@@ -147,3 +147,24 @@ def test_tables_without_any_cell_keep_their_columns():
     articles = pd.DataFrame({"article_id": pd.Series([], dtype=str), "outlet": pd.Series([], dtype=str)})
     table = tone.outlet_actor_tone(mentions, articles, ["US"], "m")
     assert table.empty and list(table.columns) == ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS
+
+
+def test_large_samples_share_draws_and_match_one_row_at_a_time():
+    # Above the cached size the draws are made in chunks; rows of one stack share them.
+    rng = np.random.default_rng(6)
+    data = rng.normal(size=(3, tone.BOOTSTRAP_CACHE_MAX_N + 9))
+    stacked = tone.bootstrap_mean_cis(list(data))
+    assert all(np.array_equal(stacked[i], tone.bootstrap_mean_cis([row])[0]) for i, row in enumerate(data))
+    direct = np.random.default_rng(config.RANDOM_SEED).integers(0, data.shape[1], size=(config.BOOTSTRAP_RESAMPLES, data.shape[1]))
+    means = data[1][direct].mean(axis=1)
+    tail = (1 - config.CONFIDENCE_LEVEL) / 2
+    assert stacked[1].tolist() == np.quantile(means, [tail, 1 - tail]).tolist()
+
+
+def test_bootstrap_run_cis_equal_per_sample_intervals():
+    rng = np.random.default_rng(8)
+    sizes = np.array([3, 0, 1, 3, 9, 70])
+    values = rng.normal(size=int(sizes.sum()))
+    starts = np.cumsum(sizes) - sizes
+    expected = tone.bootstrap_mean_cis([values[a:a + n] for a, n in zip(starts, sizes)])
+    np.testing.assert_array_equal(tone.bootstrap_run_cis(values, sizes), expected)
