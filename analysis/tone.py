@@ -352,7 +352,7 @@ def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) 
     frame_code, unit_code = _key_codes([frame, units], keys)
     cells, frame_cell = np.unique(frame_code, return_inverse=True)
     unit_cell = np.searchsorted(cells, unit_code).clip(max=len(cells) - 1)
-    counted = (unit_code >= 0) & (cells[unit_cell] == unit_code) if len(cells) else np.zeros(len(units), bool)
+    counted = (unit_code >= 0) & (cells[unit_cell] == unit_code)    # units of no frame row are ignored
     tones = units["tone"].to_numpy(dtype=float)
     labels = units["tone_label"].to_numpy(dtype=object)
     author = units["voice"].to_numpy(dtype=object) == "author"

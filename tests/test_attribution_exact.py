@@ -58,12 +58,19 @@ WORDS = ("Smith Jones Kim Putin the a and of praised condemned good bad great te
 
 
 def _random_case(rng):
+    """A random sentence of lexicon words and clause markers, a target span and 0-4 other spans."""
     tokens = [rng.choice(WORDS) for _ in range(rng.randint(1, 60))]
-    sentence = " ".join(t for t in tokens).replace(" ,", ",").replace(" ;", ";")
+    sentence = " ".join(tokens).replace(" ,", ",").replace(" ;", ";")
     spans = [m.span() for m in A._TOKEN.finditer(sentence)]
+
     def span():
-        a, b = sorted(rng.sample(range(len(spans)), 2)) if len(spans) > 1 and rng.random() < 0.2 else (rng.randrange(len(spans)),) * 2
-        return (spans[a][0], spans[b][1]) if rng.random() < 0.95 else (spans[a][0], spans[a][0])
+        if len(spans) > 1 and rng.random() < 0.2:            # a multi-token target
+            first, last = sorted(rng.sample(range(len(spans)), 2))
+        else:
+            first = last = rng.randrange(len(spans))
+        if rng.random() < 0.05:                               # an empty span
+            return (spans[first][0], spans[first][0])
+        return (spans[first][0], spans[last][1])
     return sentence, span(), [span() for _ in range(rng.randint(0, 4))]
 
 

@@ -155,7 +155,8 @@ def test_large_samples_share_draws_and_match_one_row_at_a_time():
     data = rng.normal(size=(3, tone.BOOTSTRAP_CACHE_MAX_N + 9))
     stacked = tone.bootstrap_mean_cis(list(data))
     assert all(np.array_equal(stacked[i], tone.bootstrap_mean_cis([row])[0]) for i, row in enumerate(data))
-    direct = np.random.default_rng(config.RANDOM_SEED).integers(0, data.shape[1], size=(config.BOOTSTRAP_RESAMPLES, data.shape[1]))
+    n = data.shape[1]
+    direct = np.random.default_rng(config.RANDOM_SEED).integers(0, n, size=(config.BOOTSTRAP_RESAMPLES, n))
     means = data[1][direct].mean(axis=1)
     tail = (1 - config.CONFIDENCE_LEVEL) / 2
     assert stacked[1].tolist() == np.quantile(means, [tail, 1 - tail]).tolist()
