@@ -27,14 +27,14 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon) -> pd.DataFrame
     URLs blanked), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
     give one mention (longest wins). A joint alias ("Russo-Korean") gives one row per actor.
     """
-    pattern, entries, excl = actors.pattern, actors.group_entries, actors.exclude_pattern
+    matcher, entries, excl = actors.alias_matcher, actors.group_entries, actors.exclude_matcher
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                        "sentence", "voice"))):
         if not isinstance(sent, str) or not sent:
             continue
-        for m in pattern.finditer(matching_copy(sent, excl)):
+        for m in matcher.finditer(matching_copy(sent, excl)):
             alias = entries[m.lastindex - 1]
             start, end = m.span()
             for actor in alias.actors:

@@ -28,12 +28,13 @@ clause penalty, no exclusion of the "mention"); sentence -> unchanged.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -74,8 +75,17 @@ CLAUSE_OPENERS = frozenset({"but", "while", "whereas", "although", "though", "ho
 CLAUSE_CLOSING_PUNCTUATION = (",", ";", ":")
 # Stand-alone dash tokens also separate clauses ("Smith -- a hero -- ...").
 CLAUSE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+_QUOTES_AND_BRACKETS = "\"'()[]"        # stripped from a token before it is compared with the words above
+_CLOSING_QUOTES = "\"')]"               # may follow the punctuation that closes a clause
+_CLAUSE_END_CHARS = frozenset(",;:" + _CLOSING_QUOTES)  # a clause-closing token ends in one of these
 
 _TOKEN = re.compile(r"\S+")
+
+# Floats as numpy's attribution code used them: the smallest normal float (a sum of shares that is
+# never zero) and np.isclose's default tolerances (ties of affinity under sharpness = inf).
+TINY = float(np.finfo(float).tiny)
+ISCLOSE_RTOL = 1e-05
+ISCLOSE_ATOL = 1e-08
 
 
 @functools.lru_cache(maxsize=1)
@@ -192,27 +202,21 @@ def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
     >>> _clause_ids("Smith won but Jones lost".split()).tolist()
     [0, 0, 1, 1, 1]
     """
-    ids = np.zeros(len(raw_tokens), dtype=int)
+    ids = []
     current = 0
     pending = False                      # a boundary seen after the previous token
-    for i, raw in enumerate(raw_tokens):
-        word = raw.lower().strip("\"'()[]")
-        opens = i > 0 and (word in CLAUSE_OPENERS or word in CLAUSE_DASHES)
-        if pending or opens:
+    for raw in raw_tokens:
+        word = raw.lower().strip(_QUOTES_AND_BRACKETS)
+        is_dash = word in CLAUSE_DASHES
+        if pending or (ids and (is_dash or word in CLAUSE_OPENERS)):
             current += 1
-        ids[i] = current
-        pending = raw.rstrip("\"')]").endswith(CLAUSE_CLOSING_PUNCTUATION) or word in CLAUSE_DASHES
-        if word in CLAUSE_DASHES:        # the dash itself already opened the new clause
-            pending = False
-    return ids
+        ids.append(current)
+        # the dash itself already opened the new clause
+        pending = not is_dash and raw[-1:] in _CLAUSE_END_CHARS and \
+            raw.rstrip(_CLOSING_QUOTES).endswith(CLAUSE_CLOSING_PUNCTUATION)
+    return np.array(ids, dtype=int)
 
 
-# Sentences are looked up again only within one scoring call (a sentence with several targets), so a
-# small cache is enough; a large one would hold megabytes per worker on a big corpus.
-SENTENCE_CACHE_SIZE = 4096
-
-
-@functools.lru_cache(maxsize=SENTENCE_CACHE_SIZE)
 def sentence_valences(sentence: str) -> SentenceValences:
     """Token valences exactly as VADER 3.3.2 computes them inside ``polarity_scores``.
 
@@ -271,14 +275,96 @@ def _decay(distance: np.ndarray, half_life: float) -> np.ndarray:
     return np.power(0.5, (np.asarray(distance, dtype=float) - 1.0) / half_life)
 
 
-def _distance_to(tokens: Sequence[int], n: int) -> np.ndarray:
-    """Token distance from every position to the nearest of ``tokens`` (0 inside).
+# Affinity factors are looked up per token distance and clause crossing count; tables start at this
+# length and double when a longer sentence comes along.
+AFFINITY_TABLE_MIN_SIZE = 128
 
-    >>> _distance_to([2, 3], 6).tolist()
-    [2, 1, 0, 0, 1, 2]
+
+@functools.lru_cache(maxsize=32)
+def _affinity_tables(half_life: float, clause_penalty: float, size: int) -> tuple[list[float], list[float]]:
+    """``_decay(d)`` and ``clause_penalty ** c`` for d, c < ``size``, computed by numpy (same floats).
+
+    >>> decay, penalty = _affinity_tables(2.0, 0.5, 4)
+    >>> decay, penalty
+    ([1.4142135623730951, 1.0, 0.7071067811865476, 0.5], [1.0, 0.5, 0.25, 0.125])
     """
-    positions = np.arange(n)
-    return np.min(np.abs(positions[:, None] - np.asarray(tokens)[None, :]), axis=1)
+    steps = np.arange(size)
+    return _decay(steps, half_life).tolist(), np.power(clause_penalty, steps).tolist()
+
+
+# numpy sums float64 arrays pairwise: runs of up to 128 values in 8 interleaved partial sums
+# (numpy/_core/src/umath/loops_utils.h.src); longer runs are halved at a multiple of 8.
+NUMPY_PAIRWISE_BLOCK = 128
+NUMPY_PAIRWISE_UNROLL = 8
+
+
+def numpy_sum(values: Sequence[float]) -> float:
+    """``float(np.sum(values))`` bit for bit, in plain Python (faster on short lists).
+
+    The summation order matters in the last bits, so this follows numpy's pairwise scheme:
+
+    >>> values = [0.1] * 10
+    >>> numpy_sum(values) == float(np.sum(values)), numpy_sum(values) == sum(values)
+    (True, False)
+    """
+    return 0.0 + _pairwise_sum(values, 0, len(values))
+
+
+def _pairwise_sum(values: Sequence[float], first: int, count: int) -> float:
+    unroll = NUMPY_PAIRWISE_UNROLL
+    if count < unroll:
+        total = 0.0
+        for value in values[first:first + count]:
+            total += value
+        return total
+    if count <= NUMPY_PAIRWISE_BLOCK:
+        p0, p1, p2, p3, p4, p5, p6, p7 = values[first:first + unroll]
+        stop = first + count - count % unroll
+        for i in range(first + unroll, stop, unroll):
+            q0, q1, q2, q3, q4, q5, q6, q7 = values[i:i + unroll]
+            p0 += q0; p1 += q1; p2 += q2; p3 += q3; p4 += q4; p5 += q5; p6 += q6; p7 += q7  # noqa: E702
+        total = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+        for value in values[stop:first + count]:
+            total += value
+        return total
+    half = count // 2
+    half -= half % unroll
+    return _pairwise_sum(values, first, half) + _pairwise_sum(values, first + half, count - half)
+
+
+class _RatedTokens(NamedTuple):
+    """One sentence's ``SentenceValences`` as plain Python values (numpy is slow on ~30 tokens)."""
+    starts: list[int]                # first character of each token
+    ends: list[int]                  # one past its last character
+    weighted: list[float]            # valence * but_weight
+    clause: list[int]
+    rated: list[int]                 # positions of nonzero weighted valence
+
+
+def _rated_tokens(sv: SentenceValences) -> _RatedTokens:
+    weighted = (sv.valence * sv.but_weight).tolist()
+    return _RatedTokens([a for a, _ in sv.spans], [b for _, b in sv.spans], weighted, sv.clause.tolist(),
+                        [i for i, value in enumerate(weighted) if value != 0.0])
+
+
+def _token_range(tokens: _RatedTokens, span: Span) -> tuple[int, int] | None:
+    """First and last token overlapping the character span (tokens are sorted), or None.
+
+    >>> sv = sentence_valences("Hi  there, you")
+    >>> _token_range(_rated_tokens(sv), (5, 12)), _token_range(_rated_tokens(sv), (3, 4))
+    ((1, 2), None)
+    """
+    start, end = span
+    if end <= start:
+        return None
+    first = bisect.bisect_right(tokens.ends, start)
+    last = bisect.bisect_left(tokens.starts, end) - 1
+    return (first, last) if first <= last else None
+
+
+def _gap(position: int, first: int, last: int) -> int:
+    """Distance from ``position`` to the nearest of ``first..last`` (0 inside)."""
+    return first - position if position < first else (position - last if position > last else 0)
 
 
 def attribute_raw(sv: SentenceValences, target: Span, others: Sequence[Span] = (),
@@ -298,42 +384,75 @@ def attribute_raw(sv: SentenceValences, target: Span, others: Sequence[Span] = (
     >>> attribute_raw(sv, (20, 25), [(40, 45)], half_life=4, clause_penalty=0.5, sharpness=math.inf)
     1.1
     """
-    n = len(sv.spans)
-    weighted = sv.valence * sv.but_weight
-    target_tokens = _tokens_in_span(sv.spans, *target) if target[1] > target[0] else []
-    if target[1] <= target[0] or len(target_tokens) == n:
-        return float(weighted.sum())                 # no target / whole sentence: weight 1 each
-    if not target_tokens or n == 0:
+    return _attribute(_rated_tokens(sv), target, others, half_life, clause_penalty, max_distance, sharpness)
+
+
+def _attribute(tokens: _RatedTokens, target: Span, others: Sequence[Span], half_life: float,
+               clause_penalty: float, max_distance: float, sharpness: float) -> float:
+    """``attribute_raw`` on prepared tokens; the float operations (and their order) are those of
+    the original numpy version (kept in tests/test_attribution.py), so results are bit-identical."""
+    if not tokens.rated:
+        return 0.0                                   # no sentiment word: every contribution is zero
+    n = len(tokens.starts)
+    target_range = _token_range(tokens, target)
+    if target[1] <= target[0] or (target_range is not None and target_range == (0, n - 1)):
+        return numpy_sum(tokens.weighted)            # no target / whole sentence: weight 1 each
+    if target_range is None:
         return 0.0
-    inside_any = np.zeros(n, dtype=bool)
-    inside_any[target_tokens] = True
-    affinities, distances = [], []
-    for span in [target, *others]:
-        toks = _tokens_in_span(sv.spans, *span) if span[1] > span[0] else []
-        if not toks:
+    ranges = [target_range] + [r for r in (_token_range(tokens, span) for span in others) if r is not None]
+    clause = tokens.clause
+    decay, penalty = _affinity_tables(half_life, clause_penalty,
+                                      max(AFFINITY_TABLE_MIN_SIZE, 1 << (n - 1).bit_length()))
+    contributions = list(tokens.weighted)
+    for first, last in ranges:                       # words inside any target are ignored
+        contributions[first:last + 1] = [0.0] * (last - first + 1)
+    words, affinities, distances = [], [], []
+    for position in tokens.rated:
+        if contributions[position] == 0.0:
             continue
-        inside_any[toks] = True
-        dist = _distance_to(toks, n)
-        crossings = np.min(np.abs(sv.clause[:, None] - sv.clause[toks][None, :]), axis=1)
-        aff = _decay(dist, half_life) * np.power(clause_penalty, crossings)
-        aff[dist > max_distance] = 0.0
-        affinities.append(aff)
-        distances.append(dist)
-    aff = np.vstack(affinities)                       # row 0 = our target
-    dist = np.vstack(distances)
-    if math.isinf(sharpness):
-        best = aff.max(axis=0)
-        winners = np.isclose(aff, best[None, :]) & (best[None, :] > 0)
-        # equal affinity (e.g. no decay, same clause): the nearer target wins; exact ties shared
-        nearest = np.where(winners, dist, np.iinfo(dist.dtype).max).min(axis=0)
-        winners &= dist == nearest[None, :]
-        share = winners[0] / np.maximum(winners.sum(axis=0), 1)
-    else:                                             # soft: share in proportion to affinity**s
-        powered = np.where(aff > 0, aff, 0.0) ** sharpness * (aff > 0)
-        share = powered[0] / np.maximum(powered.sum(axis=0), np.finfo(float).tiny)
-    contrib = weighted * aff[0] * share
-    contrib[inside_any] = 0.0
-    return float(contrib.sum())
+        words.append(position)
+        affinity_row, distance_row = [], []
+        for first, last in ranges:
+            distance = _gap(position, first, last)
+            crossings = _gap(clause[position], clause[first], clause[last])  # clause ids rise by 0 or 1
+            affinity_row.append(decay[distance] * penalty[crossings] if distance <= max_distance else 0.0)
+            distance_row.append(distance)
+        affinities.append(affinity_row)
+        distances.append(distance_row)
+    for position, affinity_row, share in zip(words, affinities, _shares(affinities, distances, sharpness)):
+        contributions[position] = tokens.weighted[position] * affinity_row[0] * share
+    return numpy_sum(contributions)
+
+
+def _shares(affinities: list[list[float]], distances: list[list[int]], sharpness: float) -> list[float]:
+    """Per word, the share of its valence that goes to target 0 (see ``attribute_raw``)."""
+    if sharpness == 0.0:                             # shared equally among the targets in range
+        shares = []
+        for row in affinities:
+            in_range = sum(1.0 for affinity in row if affinity > 0)
+            shares.append((1.0 if row[0] > 0 else 0.0) / max(in_range, TINY))
+        return shares
+    if math.isinf(sharpness):                        # the nearest of the strongest targets takes it
+        shares = []
+        for row, distance_row in zip(affinities, distances):
+            best = max(row)
+            # np.isclose(a, best) with its default tolerances
+            winners = [best > 0 and (abs(a - best) <= ISCLOSE_ATOL + ISCLOSE_RTOL * abs(best) or a == best)
+                       for a in row]
+            if any(winners):
+                nearest = min(d for d, won in zip(distance_row, winners) if won)
+                winners = [won and d == nearest for d, won in zip(distance_row, winners)]
+            shares.append(int(winners[0]) / max(sum(winners), 1))
+        return shares
+    shares = []                                      # in proportion to affinity ** sharpness
+    for row in affinities:
+        values = np.asarray(row)
+        powered = (np.where(values > 0, values, 0.0) ** sharpness * (values > 0)).tolist()
+        total = 0.0
+        for value in powered:                        # numpy sums over targets one after another
+            total += value
+        shares.append(powered[0] / max(total, TINY))
+    return shares
 
 
 @dataclass
@@ -360,12 +479,16 @@ class LexiconAttributionTone:
         """Unnormalised attributed sums, one per row."""
         _check_lengths(sentences, starts, ends, other_spans)
         out = np.empty(len(sentences))
+        # A sentence's targets are consecutive rows (mentions are sorted by sentence), so its
+        # valences are computed once per run of equal sentences, never kept across sentences.
+        previous, tokens = None, None
         for i, (sentence, a, b) in enumerate(zip(sentences, starts, ends)):
+            if tokens is None or sentence != previous:
+                previous, tokens = sentence, _rated_tokens(sentence_valences(sentence))
             others = [] if other_spans is None or other_spans[i] is None else other_spans[i]
             others = [(int(x), int(y)) for x, y in others if (int(x), int(y)) != (int(a), int(b))]
-            out[i] = attribute_raw(sentence_valences(sentence), (int(a), int(b)), others,
-                                   self.half_life, self.clause_penalty, self.max_distance,
-                                   self.sharpness)
+            out[i] = _attribute(tokens, (int(a), int(b)), others, self.half_life, self.clause_penalty,
+                                self.max_distance, self.sharpness)
         return out
 
     def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],

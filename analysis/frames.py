@@ -46,14 +46,14 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFra
     One regex pass per sentence over all frames: where terms overlap, the longest (leftmost)
     match wins, so a span of text counts once (within a frame and across frames).
     """
-    pattern, entries = frames.pattern, frames.group_entries
+    matcher, entries = frames.term_matcher, frames.group_entries
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                        "sentence", "voice"))):
         if not isinstance(sent, str) or not sent:
             continue
-        for m in pattern.finditer(matching_copy(sent)):
+        for m in matcher.finditer(matching_copy(sent)):
             term = entries[m.lastindex - 1]
             start, end = m.span()
             left, right = _kwic(sent, start, end)
@@ -67,9 +67,9 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFra
     return df.sort_values(["article_id", "sentence_index", "start", "frame"], kind="stable").reset_index(drop=True)
 
 
-def _ordered(df: pd.DataFrame, col: str, names) -> pd.DataFrame:
-    order = {n: i for i, n in enumerate(names)}
-    return df.assign(**{f"_{col}": df[col].map(order)})
+def _sorted_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per article (the first), sorted by ``article_id`` (stable)."""
+    return articles.drop_duplicates("article_id").sort_values("article_id", kind="stable")
 
 
 def frame_rates(frame_hits: pd.DataFrame, articles: pd.DataFrame, frames: FrameLexicon) -> pd.DataFrame:
@@ -77,7 +77,7 @@ def frame_rates(frame_hits: pd.DataFrame, articles: pd.DataFrame, frames: FrameL
 
     ``articles`` needs ``article_id, outlet, n_words``. Rows sorted by article, then lexicon order.
     """
-    grid = (articles[["article_id", "outlet", "n_words"]].drop_duplicates("article_id")
+    grid = (_sorted_articles(articles[["article_id", "outlet", "n_words"]])
             .merge(pd.DataFrame({"frame": list(frames.names)}), how="cross"))
     hits = frame_hits.groupby(["article_id", "frame"]).size().rename("hits").reset_index()
     out = grid.merge(hits, on=["article_id", "frame"], how="left")
@@ -85,7 +85,6 @@ def frame_rates(frame_hits: pd.DataFrame, articles: pd.DataFrame, frames: FrameL
     n_words = out["n_words"].astype("float64")
     out["rate_per_1000_words"] = np.where(n_words > 0, out["hits"] / n_words.where(n_words > 0) * PER_WORDS,
                                           np.nan)
-    out = _ordered(out, "frame", frames.names).sort_values(["article_id", "_frame"], kind="stable")
     return out[FRAME_RATE_COLUMNS].reset_index(drop=True)
 
 
@@ -95,7 +94,9 @@ def actor_frames(mentions: pd.DataFrame, frame_hits: pd.DataFrame, articles: pd.
 
     ``share = n_cooccur_sentences / n_actor_sentences``; NaN where the actor is not mentioned.
     """
-    grid = (articles[["article_id", "outlet"]].drop_duplicates("article_id")
+    # Articles sorted first: the cross products then list rows in the final order (by article,
+    # then lexicon order), which the left merges below keep.
+    grid = (_sorted_articles(articles[["article_id", "outlet"]])
             .merge(pd.DataFrame({"actor": list(actors.names)}), how="cross")
             .merge(pd.DataFrame({"frame": list(frames.names)}), how="cross"))
     actor_sents = mentions[["article_id", "sentence_index", "actor"]].drop_duplicates()
@@ -109,6 +110,4 @@ def actor_frames(mentions: pd.DataFrame, frame_hits: pd.DataFrame, articles: pd.
         out[col] = out[col].fillna(0).astype("int64")
     denom = out["n_actor_sentences"].astype("float64")
     out["share"] = out["n_cooccur_sentences"] / denom.where(denom > 0)
-    out = _ordered(_ordered(out, "actor", actors.names), "frame", frames.names)
-    out = out.sort_values(["article_id", "_actor", "_frame"], kind="stable")
     return out[ACTOR_FRAME_COLUMNS].reset_index(drop=True)

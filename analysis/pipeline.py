@@ -103,7 +103,11 @@ def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.
         scored[column] = scored[column].fillna(0).astype(int)
     compounds = sentences.groupby("article_id")["compound"]
     stats = compounds.mean().rename("sentence_tone_mean").to_frame()
-    intervals = tone.bootstrap_mean_cis([group.to_numpy() for _, group in compounds])
+    # Each article's compounds in row order, articles sorted as the groupby lists them.
+    codes, _ = pd.factorize(sentences["article_id"], sort=True)
+    grouped = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0):]
+    sizes = np.bincount(codes[codes >= 0], minlength=len(stats))
+    intervals = tone.bootstrap_run_cis(sentences["compound"].to_numpy(dtype=float)[grouped], sizes)
     stats["sentence_tone_ci_low"], stats["sentence_tone_ci_high"] = intervals[:, 0], intervals[:, 1]
     scored = scored.merge(stats, left_on="article_id", right_index=True, how="left")
     return scored[ARTICLE_COLUMNS]

@@ -146,19 +146,21 @@ def _resampled_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     Consecutive draws from one generator give the same indices as a single (resamples x n) draw,
     so drawing in chunks (bounded memory for large n) does not change the intervals.
     """
-    # Rows are averaged one at a time: a (k x resamples x n) mean is not bit-identical to k separate
-    # (resamples x n) means, and intervals must not depend on which cells are computed together.
     n = data.shape[1]
     if n * resamples <= BOOTSTRAP_CHUNK_ELEMENTS and n <= BOOTSTRAP_CACHE_MAX_N:
         indices = _resample_indices(n, resamples, seed)
-        return np.stack([row[indices].mean(axis=1) for row in data])
+        # np.take lays the (k x resamples x n) draws out row by row, so every resample is summed
+        # exactly as for one row alone (``data[:, indices]`` is laid out differently and its means
+        # differ in the last bits): intervals do not depend on which cells are computed together.
+        return np.take(data, indices, axis=1).mean(axis=2)
     means = np.empty((len(data), resamples))
-    for position, row in enumerate(data):
-        rng = np.random.default_rng(seed)
-        rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // n)
-        for first in range(0, resamples, rows_per_chunk):
-            last = min(resamples, first + rows_per_chunk)
-            means[position, first:last] = row[rng.integers(0, n, size=(last - first, n))].mean(axis=1)
+    rng = np.random.default_rng(seed)
+    rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // n)
+    for first in range(0, resamples, rows_per_chunk):      # every row uses the same draws
+        last = min(resamples, first + rows_per_chunk)
+        indices = rng.integers(0, n, size=(last - first, n))
+        for position, row in enumerate(data):
+            means[position, first:last] = row[indices].mean(axis=1)
     return means
 
 
@@ -174,17 +176,25 @@ def bootstrap_mean_cis(samples: Sequence[Sequence[float]], *, resamples: int = c
     """
     arrays = [np.asarray(sample, dtype=float) for sample in samples]
     intervals = np.full((len(arrays), 2), np.nan)
-    tail = (1.0 - level) / 2.0
     by_size: dict[int, list[int]] = {}
     for position, array in enumerate(arrays):
         if array.size >= 2:
             by_size.setdefault(array.size, []).append(position)
-    for n, positions in by_size.items():
-        per_stack = max(1, BOOTSTRAP_CHUNK_ELEMENTS // (n * resamples))  # bounds the means held at once
-        for first in range(0, len(positions), per_stack):
-            stack = positions[first:first + per_stack]
-            means = _resampled_means(np.stack([arrays[p] for p in stack]), resamples, seed)
-            intervals[stack] = np.quantile(means, [tail, 1.0 - tail], axis=1).T
+    for positions in by_size.values():
+        intervals[positions] = _equal_size_cis(np.stack([arrays[p] for p in positions]), resamples, level, seed)
+    return intervals
+
+
+def _equal_size_cis(data: np.ndarray, resamples: int = config.BOOTSTRAP_RESAMPLES,
+                    level: float = config.CONFIDENCE_LEVEL, seed: int = config.RANDOM_SEED) -> np.ndarray:
+    """``bootstrap_mean_cis`` of the rows of ``data`` (k x n, n >= 2): a (k x 2) array."""
+    tail = (1.0 - level) / 2.0
+    n = data.shape[1]
+    intervals = np.empty((len(data), 2))
+    per_stack = max(1, BOOTSTRAP_CHUNK_ELEMENTS // (n * resamples))  # bounds the means held at once
+    for first in range(0, len(data), per_stack):
+        means = _resampled_means(data[first:first + per_stack], resamples, seed)
+        intervals[first:first + per_stack] = np.quantile(means, [tail, 1.0 - tail], axis=1).T
     return intervals
 
 
@@ -202,22 +212,59 @@ def bootstrap_mean_ci(values: Sequence[float], *, resamples: int = config.BOOTST
     return (float(low), float(high))
 
 
+SUMMARY_FIELDS = ("n_sentences", "tone_mean", "ci_low", "ci_high", "share_pos", "share_neg")
+
+
 def summarize_tones(samples: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[dict]:
     """``summarize_tone`` for many (tones, labels) samples at once (intervals computed together)."""
-    intervals = bootstrap_mean_cis([tones for tones, _ in samples])
-    summaries = []
-    for (tones, labels), (low, high) in zip(samples, intervals):
-        tones = np.asarray(tones, dtype=float)
-        labels = np.asarray(labels, dtype=object)
-        if tones.size == 0:
-            summaries.append({"n_sentences": 0, "tone_mean": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                              "share_pos": np.nan, "share_neg": np.nan})
-            continue
-        summaries.append({"n_sentences": int(tones.size), "tone_mean": float(tones.mean()),
-                          "ci_low": float(low), "ci_high": float(high),
-                          "share_pos": float((labels == "positive").mean()),
-                          "share_neg": float((labels == "negative").mean())})
-    return summaries
+    sizes = np.array([len(tones) for tones, _ in samples], dtype=np.int64)
+    tones = np.concatenate([np.asarray(t, dtype=float) for t, _ in samples]) if samples else np.empty(0)
+    labels = np.concatenate([np.asarray(l, dtype=object) for _, l in samples]) if samples else np.empty(0, object)
+    columns = _summary_columns(tones, labels, np.cumsum(sizes) - sizes, sizes)
+    return [{"n_sentences": int(n), **{field: float(columns[field][i]) for field in SUMMARY_FIELDS[1:]}}
+            for i, n in enumerate(sizes)]
+
+
+def bootstrap_run_cis(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``bootstrap_mean_cis`` of consecutive runs of ``values``, run i holding ``sizes[i]`` values.
+
+    >>> bootstrap_run_cis(np.array([0.5, 0.5, 0.2]), np.array([2, 1])).tolist()
+    [[0.5, 0.5], [nan, nan]]
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    intervals = np.full((len(sizes), 2), np.nan)
+    for n, which, members in _equal_size_runs(np.cumsum(sizes) - sizes, sizes):
+        if n >= 2:
+            intervals[which] = _equal_size_cis(np.asarray(values, dtype=float)[members])
+    return intervals
+
+
+def _equal_size_runs(starts: np.ndarray, sizes: np.ndarray):
+    """For each run length n >= 1: n, the runs of that length, and their (runs x n) value positions."""
+    for n in np.unique(sizes[sizes > 0]).tolist():
+        which = np.flatnonzero(sizes == n)
+        yield n, which, starts[which][:, None] + np.arange(n)
+
+
+def _summary_columns(tones: np.ndarray, labels: np.ndarray, starts: np.ndarray,
+                     sizes: np.ndarray) -> dict[str, np.ndarray]:
+    """``SUMMARY_FIELDS`` of many samples as arrays; sample i is ``tones[starts[i]:starts[i] + sizes[i]]``.
+
+    Samples of equal size are stacked, so each mean is the same pairwise sum as ``tones[...].mean()``.
+    """
+    columns = {"n_sentences": sizes.astype(np.int64)}
+    for field in SUMMARY_FIELDS[1:]:
+        columns[field] = np.full(len(sizes), np.nan)
+    positive, negative = labels == "positive", labels == "negative"
+    for n, which, members in _equal_size_runs(starts, sizes):
+        block = tones[members]
+        columns["tone_mean"][which] = block.mean(axis=1)
+        columns["share_pos"][which] = positive[members].mean(axis=1)
+        columns["share_neg"][which] = negative[members].mean(axis=1)
+        if n >= 2:
+            intervals = _equal_size_cis(block)
+            columns["ci_low"][which], columns["ci_high"][which] = intervals[:, 0], intervals[:, 1]
+    return columns
 
 
 def summarize_tone(tones: Sequence[float], labels: Sequence[str]) -> dict:
@@ -299,25 +346,46 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
 def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) -> pd.DataFrame:
     """Summaries for every row of ``frame`` (all groups x actors), all voices and author voice only."""
     keys = group_keys + ["actor"]
+    if frame.empty:                                  # as a table built from no rows (object columns)
+        return pd.DataFrame([], columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
+    frame = frame.reset_index(drop=True)
+    frame_code, unit_code = _key_codes([frame, units], keys)
+    cells, frame_cell = np.unique(frame_code, return_inverse=True)
+    unit_cell = np.searchsorted(cells, unit_code).clip(max=len(cells) - 1)
+    counted = (unit_code >= 0) & (cells[unit_cell] == unit_code)    # units of no frame row are ignored
     tones = units["tone"].to_numpy(dtype=float)
     labels = units["tone_label"].to_numpy(dtype=object)
     author = units["voice"].to_numpy(dtype=object) == "author"
     n_mentions = units["n_mentions"].to_numpy()
-    positions = units.groupby(keys, sort=False).indices if not units.empty else {}
-    nothing = np.array([], dtype=int)
-    records = list(frame.itertuples(index=False))
-    cells, samples = [], []
-    for record in records:
-        index = positions.get(tuple(getattr(record, k) for k in keys), nothing)
-        authored = index[author[index]]
-        cells.append(index)
-        samples += [(tones[index], labels[index]), (tones[authored], labels[authored])]
-    summaries = summarize_tones(samples)
-    rows = []
-    for record, index, everything, own_voice in zip(records, cells, summaries[0::2], summaries[1::2]):
-        rows.append((*record, int(n_mentions[index].sum()), *everything.values(),
-                     own_voice["n_sentences"], own_voice["tone_mean"], own_voice["ci_low"], own_voice["ci_high"]))
-    return pd.DataFrame(rows, columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
+    # Key columns rebuilt from plain values, so their dtypes are inferred as for any new table.
+    table = pd.DataFrame({column: frame[column].tolist() for column in frame.columns})
+    table["n_mentions"] = np.bincount(unit_cell[counted], weights=n_mentions[counted],
+                                      minlength=len(cells)).astype(np.int64)[frame_cell]
+    for suffix, fields, rows in (("", SUMMARY_FIELDS, counted), ("_author", SUMMARY_FIELDS[:4], counted & author)):
+        # each cell's units in row order, as a groupby lists them
+        order = np.flatnonzero(rows)[np.argsort(unit_cell[rows], kind="stable")]
+        sizes = np.bincount(unit_cell[order], minlength=len(cells))
+        columns = _summary_columns(tones[order], labels[order], np.cumsum(sizes) - sizes, sizes)
+        for field in fields:
+            table[field + suffix] = columns[field][frame_cell]
+    return table
+
+
+def _key_codes(tables: Sequence[pd.DataFrame], keys: list[str]) -> list[np.ndarray]:
+    """One integer per row of each table, equal exactly where the ``keys`` are; -1 where a key is missing.
+
+    >>> a = pd.DataFrame({"k": ["x", "y"], "j": [1, 2]})
+    >>> [codes.tolist() for codes in _key_codes([a, a.iloc[::-1]], ["k", "j"])]
+    [[4, 8], [8, 4]]
+    """
+    combined = np.zeros(sum(len(table) for table in tables), dtype=np.int64)
+    missing = np.zeros(len(combined), dtype=bool)
+    for key in keys:
+        codes, uniques = pd.factorize(pd.concat([table[key] for table in tables], ignore_index=True))
+        missing |= codes < 0
+        combined = combined * (len(uniques) + 1) + codes + 1
+    combined[missing] = -1
+    return np.split(combined, np.cumsum([len(table) for table in tables])[:-1])
 
 
 AGGREGATE_COLUMNS = ["actor", "n_mentions", "n_sentences", "tone_mean", "ci_low", "ci_high", "share_pos",

@@ -106,3 +106,15 @@ def test_defaults_are_the_best_dev_row_of_the_tuning_csv():
     assert (best.half_life, best.clause_penalty, best.max_distance, best.sharpness, best.threshold) == (
         A.DEFAULT_HALF_LIFE, A.DEFAULT_CLAUSE_PENALTY, A.DEFAULT_MAX_DISTANCE, A.DEFAULT_SHARPNESS,
         A.DEFAULT_THRESHOLD)
+
+
+def test_raw_scores_do_not_depend_on_row_order():
+    # Valences are reused only across consecutive rows of one sentence; interleaving must not matter.
+    other = "Critics did not praise Smith."
+    scorer = LexiconAttributionTone()
+    rows = [(TWO, SMITH, [JONES]), (other, (23, 28), []), (TWO, JONES, [SMITH]), (TWO, SMITH, [JONES])]
+    together = scorer.raw_scores([r[0] for r in rows], [r[1][0] for r in rows], [r[1][1] for r in rows],
+                                 [r[2] for r in rows])
+    alone = [scorer.raw_scores([s], [a], [b], [o])[0] for s, (a, b), o in rows]
+    assert together.tolist() == alone
+    assert together[0] == together[3]

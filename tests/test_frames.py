@@ -114,3 +114,17 @@ def test_actor_frames_same_sentence_cooccurrence_by_hand():
     assert got.loc[("US", "isolation"), "share"] == 1.0
     assert math.isnan(got.loc[("NATO", "isolation"), "share"])       # not mentioned -> NaN
     assert got.loc[("NATO", "isolation"), "n_actor_sentences"] == 0
+
+
+def test_grids_are_sorted_by_article_then_lexicon_order_whatever_the_input_order():
+    articles = pd.DataFrame({"article_id": ["B", "A", "B"], "outlet": ["Y", "X", "Z"], "n_words": [10, 20, 30]})
+    empty_hits = find_frame_hits(_sentences("Nothing here.", article="A").iloc[0:0], FRAMES)
+    rates = frame_rates(empty_hits, articles, FRAMES)
+    assert rates["article_id"].tolist() == ["A"] * len(FRAMES.names) + ["B"] * len(FRAMES.names)
+    assert rates["frame"].tolist()[:len(FRAMES.names)] == list(FRAMES.names)
+    assert rates.loc[rates.article_id == "B", "outlet"].unique().tolist() == ["Y"]   # first row of a duplicate
+    mentions = find_mentions(_sentences("Nothing here.", article="A").iloc[0:0], ACTORS)
+    af = actor_frames(mentions, empty_hits, articles, ACTORS, FRAMES)
+    first = af[af.article_id == "A"]
+    assert af["article_id"].tolist()[0] == "A" and af["article_id"].tolist()[-1] == "B"
+    assert first["actor"].tolist()[::len(FRAMES.names)] == list(ACTORS.names)

@@ -172,3 +172,33 @@ def test_frame_lexicon_errors_name_file_and_line(tmp_path, case):
     message = _error(load_frames, path)
     assert message.startswith(f"{path}:{line}:"), message
     assert words in message
+
+
+def _spans(matches):
+    return [(m.span(), m.lastindex) for m in matches]
+
+
+TRICKY_TEXTS = [
+    "", "Kim", "kim jong-un met KIM Jong Un", "U.S.Kim and the U.S.-led West", "us US Us uS", "xKim Kimx _Kim Kim_",
+    "Putin's Kremlin; Russo-Korean ties", "the West, The West, THE WEST", "Kim Il Sung Square near Kim",
+    "Washington Post and Washington", "Latin American and American", "sanctions isolated isolation wars warfare",
+    "anti-Western US-led BRICS brics", "\u0130stanbul \u017f Kim\u00a0Jong Un", "Kim\nJong Un", "--Kim--",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_entry_matcher_finds_exactly_the_pattern_matches(text):
+    actors, frames = load_actors(), load_frames()
+    for matcher in (actors.alias_matcher, actors.exclude_matcher, frames.term_matcher):
+        assert _spans(matcher.finditer(text)) == _spans(matcher.pattern.finditer(text))
+    blanked = actors.exclude_pattern.sub(lambda m: " " * (m.end() - m.start()), text)
+    assert actors.exclude_matcher.blank(text) == blanked
+
+
+def test_required_words_are_implied_by_every_exclusion():
+    actors = load_actors()
+    words = actors.exclude_matcher.required
+    assert words and len(words) <= 16
+    for actor in actors.actors:
+        for exclusion in actor.exclude:
+            assert any(word in exclusion.text.lower() for word in words)

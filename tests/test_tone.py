@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import tone
+from analysis import config, tone
 
 
 def test_label_from_tone_uses_vader_cutoffs():
@@ -100,3 +100,72 @@ def test_default_method_falls_back_when_models_extra_is_missing(monkeypatch):
         assert tone.default_method_name() == "lexicon_attribution"
     finally:
         tone.get_method.cache_clear()
+
+
+def test_batched_resampled_means_equal_row_by_row_bit_for_bit():
+    # Stacking rows must not change any interval in the last bits (sizes below and above numpy's
+    # 8-wide pairwise summation).
+    rng = np.random.default_rng(4)
+    for n in (2, 7, 8, 9, 33, 64):
+        data = rng.normal(size=(5, n))
+        batched = tone._resampled_means(data, 500, 11)
+        alone = np.stack([tone._resampled_means(row[None, :], 500, 11)[0] for row in data])
+        assert np.array_equal(batched, alone)
+
+
+def test_summary_columns_equal_per_sample_numpy():
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(0, 40, size=60)
+    tones = rng.normal(size=int(sizes.sum()))
+    labels = rng.choice(["positive", "negative", "neutral"], size=len(tones)).astype(object)
+    starts = np.cumsum(sizes) - sizes
+    columns = tone._summary_columns(tones, labels, starts, sizes)
+    for i, (start, n) in enumerate(zip(starts, sizes)):
+        sample, sample_labels = tones[start:start + n], labels[start:start + n]
+        assert columns["n_sentences"][i] == n
+        if n == 0:
+            assert math.isnan(columns["tone_mean"][i]) and math.isnan(columns["share_pos"][i])
+            continue
+        assert columns["tone_mean"][i] == sample.mean()
+        assert columns["share_neg"][i] == (sample_labels == "negative").mean()
+        low, high = tone.bootstrap_mean_ci(sample)
+        assert (columns["ci_low"][i], columns["ci_high"][i]) == (low, high) or n < 2
+
+
+def test_article_actor_tone_ignores_units_outside_the_frame_and_missing_outlets():
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})
+    mentions = pd.DataFrame({
+        "article_id": ["a", "b", "c"], "sentence_index": [0, 0, 0], "actor": ["US", "US", "US"],
+        "voice": ["author"] * 3, "tone": [0.2, 0.4, 0.6], "tone_label": ["positive"] * 3})
+    table = tone.article_actor_tone(mentions, articles, ["US"], "m")
+    assert table["n_sentences"].tolist() == [1, 0]       # "b" has no outlet: no group, as in a groupby
+    assert table["tone_mean"].iat[0] == 0.2
+
+
+def test_tables_without_any_cell_keep_their_columns():
+    mentions = pd.DataFrame(columns=["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"])
+    articles = pd.DataFrame({"article_id": pd.Series([], dtype=str), "outlet": pd.Series([], dtype=str)})
+    table = tone.outlet_actor_tone(mentions, articles, ["US"], "m")
+    assert table.empty and list(table.columns) == ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS
+
+
+def test_large_samples_share_draws_and_match_one_row_at_a_time():
+    # Above the cached size the draws are made in chunks; rows of one stack share them.
+    rng = np.random.default_rng(6)
+    data = rng.normal(size=(3, tone.BOOTSTRAP_CACHE_MAX_N + 9))
+    stacked = tone.bootstrap_mean_cis(list(data))
+    assert all(np.array_equal(stacked[i], tone.bootstrap_mean_cis([row])[0]) for i, row in enumerate(data))
+    n = data.shape[1]
+    direct = np.random.default_rng(config.RANDOM_SEED).integers(0, n, size=(config.BOOTSTRAP_RESAMPLES, n))
+    means = data[1][direct].mean(axis=1)
+    tail = (1 - config.CONFIDENCE_LEVEL) / 2
+    assert stacked[1].tolist() == np.quantile(means, [tail, 1 - tail]).tolist()
+
+
+def test_bootstrap_run_cis_equal_per_sample_intervals():
+    rng = np.random.default_rng(8)
+    sizes = np.array([3, 0, 1, 3, 9, 70])
+    values = rng.normal(size=int(sizes.sum()))
+    starts = np.cumsum(sizes) - sizes
+    expected = tone.bootstrap_mean_cis([values[a:a + n] for a, n in zip(starts, sizes)])
+    np.testing.assert_array_equal(tone.bootstrap_run_cis(values, sizes), expected)
