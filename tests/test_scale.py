@@ -214,3 +214,26 @@ def test_cli_max_chars(corpus_file, tmp_path, capsys):
     too_long = manifest["reason"].str.contains("over max_chars=1500")
     assert too_long.sum() == (manifest["n_chars"] > 1500).sum() > 0
     assert capsys.readouterr().out.startswith(f"articles: 20 in = {20 - 1 - too_long.sum()} scored")
+
+
+def test_finalize_dataset_unifies_part_schemas_and_never_leaves_a_table_empty(tmp_path):
+    """A column that is all-null in one batch gets one type in every part; a table with no rows
+    still has a (zero-row) part with its columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name in ("articles", "frame_hits"):
+        scale.table_dir(tmp_path, name).mkdir()
+    folder = scale.table_dir(tmp_path, "articles")
+    pq.write_table(pa.table({"article_id": ["a"], "published": pa.array([None], pa.null())}),
+                   folder / "part-0000001.parquet")
+    pq.write_table(pa.table({"article_id": ["b"], "published": ["2024-06-19"]}), folder / "part-0000002.parquet")
+    scale.finalize_dataset(tmp_path, "articles")
+    schemas = {pq.read_schema(p).remove_metadata() for p in sorted(folder.iterdir())}
+    assert len(schemas) == 1 and schemas.pop().field("published").type == pa.string()
+    table = pd.read_parquet(folder)
+    assert table["article_id"].tolist() == ["a", "b"] and table["published"].isna().tolist() == [True, False]
+
+    scale.finalize_dataset(tmp_path, "frame_hits")
+    empty = pd.read_parquet(scale.table_dir(tmp_path, "frame_hits"))
+    assert len(empty) == 0 and list(empty.columns) == list(scale._empty_tables()["frame_hits"].columns)
