@@ -254,18 +254,17 @@ def _clause_id_list(raw_tokens: Sequence[str]) -> list[int]:
         _CLAUSE_FLAGS.clear()
     flags = list(map(_CLAUSE_FLAGS.__getitem__, raw_tokens))
     n = len(flags)
-    boundaries = set()                   # token indices a new clause starts at
-    for i in itertools.compress(range(n), flags):
-        if flags[i] & _OPENS_CLAUSE and i > 0:
-            boundaries.add(i)
-        if flags[i] & _CLOSES_CLAUSE and i + 1 < n:
-            boundaries.add(i + 1)
     ids: list[int] = []
-    previous = 0
-    for clause, start in enumerate(sorted(boundaries)):
-        ids += [clause] * (start - previous)
-        previous = start
-    ids += [len(boundaries)] * (n - previous)
+    clause = previous = 0                # previous: the token the current clause starts at
+    for i in itertools.compress(range(n), flags):
+        # boundaries come in ascending order; ", but" gives the same one twice
+        if flags[i] & _OPENS_CLAUSE and i > previous:
+            ids += [clause] * (i - previous)
+            clause, previous = clause + 1, i
+        if flags[i] & _CLOSES_CLAUSE and previous < i + 1 < n:
+            ids += [clause] * (i + 1 - previous)
+            clause, previous = clause + 1, i + 1
+    ids += [clause] * (n - previous)
     return ids
 
 
@@ -416,9 +415,22 @@ def _sentence_tokens(sentence: str) -> _RatedTokens | None:
             weighted[position] = valence
         else:
             weighted[position] = valence * (BUT_BEFORE_WEIGHT if position < but_index else BUT_AFTER_WEIGHT)
+    starts, ends = _token_bounds(sentence, raw)
+    return _RatedTokens(starts, ends, weighted, _clause_id_list(raw),
+                        [i for i in sentiment.positions if weighted[i] != 0.0])
+
+
+def _token_bounds(sentence: str, raw: list[str]) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the whitespace tokens ``raw`` of ``sentence``.
+
+    >>> _token_bounds("Hi there, you", ["Hi", "there,", "you"]), _token_bounds(" a  b", ["a", "b"])
+    (([0, 3, 10], [2, 9, 13]), ([1, 4], [2, 5]))
+    """
+    if raw and sentence == " ".join(raw):  # the common case: tokens separated by one space
+        after_space = list(itertools.accumulate(map((1).__add__, map(len, raw))))
+        return [0] + after_space[:-1], list(map((-1).__add__, after_space))
     matches = list(_TOKEN.finditer(sentence))
-    return _RatedTokens(list(map(re.Match.start, matches)), list(map(re.Match.end, matches)), weighted,
-                        _clause_id_list(raw), [i for i in sentiment.positions if weighted[i] != 0.0])
+    return list(map(re.Match.start, matches)), list(map(re.Match.end, matches))
 
 
 def _token_range(tokens: _RatedTokens, span: Span) -> tuple[int, int] | None:

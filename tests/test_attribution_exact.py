@@ -152,3 +152,12 @@ def test_sentence_tokens_equal_rated_tokens():
             assert fast is None, sentence
         else:
             assert fast == expected, sentence
+
+
+def test_token_bounds_equal_regex_spans():
+    rng = random.Random(11)
+    pieces = ["a", "bc", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "x,", "'q'"]
+    for _ in range(3000):
+        sentence = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        spans = A._token_spans(sentence)
+        assert A._token_bounds(sentence, sentence.split()) == ([a for a, _ in spans], [b for _, b in spans]), sentence
