@@ -217,6 +217,57 @@ def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
     return np.array(ids, dtype=int)
 
 
+# Per raw token: does a clause boundary lie before it (OPENS) / after it (CLOSES)? See ``_clause_ids``.
+_OPENS_CLAUSE = 1
+_CLOSES_CLAUSE = 2
+# Bound on the raw token -> boundary flags cache (cleared when full; ~100 bytes per entry).
+CLAUSE_CACHE_MAX_ENTRIES = 100_000
+
+
+def _clause_flags(raw: str) -> int:
+    """``_OPENS_CLAUSE`` / ``_CLOSES_CLAUSE`` bits of one raw token, by the rules of ``_clause_ids``."""
+    word = raw.lower().strip(_QUOTES_AND_BRACKETS)
+    if word in CLAUSE_DASHES:
+        return _OPENS_CLAUSE             # the dash itself opens the new clause, and closes none
+    closes = raw[-1:] in _CLAUSE_END_CHARS and raw.rstrip(_CLOSING_QUOTES).endswith(CLAUSE_CLOSING_PUNCTUATION)
+    return (_OPENS_CLAUSE if word in CLAUSE_OPENERS else 0) | (_CLOSES_CLAUSE if closes else 0)
+
+
+class _ClauseFlagCache(dict):
+    """raw token -> ``_clause_flags(token)``, filled on first use (a pure function of the token)."""
+
+    def __missing__(self, raw: str) -> int:
+        flags = self[raw] = _clause_flags(raw)
+        return flags
+
+
+_CLAUSE_FLAGS = _ClauseFlagCache()
+
+
+def _clause_id_list(raw_tokens: Sequence[str]) -> list[int]:
+    """``_clause_ids(raw_tokens).tolist()``, faster: only the few flagged tokens are visited.
+
+    >>> _clause_id_list("Smith won, but Jones lost -- again".split())
+    [0, 0, 1, 1, 1, 2, 2]
+    """
+    if len(_CLAUSE_FLAGS) > CLAUSE_CACHE_MAX_ENTRIES:
+        _CLAUSE_FLAGS.clear()
+    flags = list(map(_CLAUSE_FLAGS.__getitem__, raw_tokens))
+    n = len(flags)
+    ids: list[int] = []
+    clause = previous = 0                # previous: the token the current clause starts at
+    for i in itertools.compress(range(n), flags):
+        # boundaries come in ascending order; ", but" gives the same one twice
+        if flags[i] & _OPENS_CLAUSE and i > previous:
+            ids += [clause] * (i - previous)
+            clause, previous = clause + 1, i
+        if flags[i] & _CLOSES_CLAUSE and previous < i + 1 < n:
+            ids += [clause] * (i + 1 - previous)
+            clause, previous = clause + 1, i + 1
+    ids += [clause] * (n - previous)
+    return ids
+
+
 def sentence_valences(sentence: str) -> SentenceValences:
     """Token valences exactly as VADER 3.3.2 computes them inside ``polarity_scores``.
 
@@ -345,6 +396,41 @@ def _rated_tokens(sv: SentenceValences) -> _RatedTokens:
     weighted = (sv.valence * sv.but_weight).tolist()
     return _RatedTokens([a for a, _ in sv.spans], [b for _, b in sv.spans], weighted, sv.clause.tolist(),
                         [i for i, value in enumerate(weighted) if value != 0.0])
+
+
+def _sentence_tokens(sentence: str) -> _RatedTokens | None:
+    """``_rated_tokens(sentence_valences(sentence))`` built directly from the nonzero valences,
+    or None if no token carries sentiment (every target then gets exactly 0.0)."""
+    raw = sentence.split()
+    sentiment = vader_fast.nonzero_token_valences(sentence)
+    if sentiment.n_tokens != len(raw):   # an emoji became words: the general path
+        tokens = _rated_tokens(sentence_valences(sentence))
+        return tokens if tokens.rated else None
+    if not sentiment.positions:
+        return None
+    weighted = [0.0] * len(raw)
+    but_index = sentiment.but_index
+    for position, valence in zip(sentiment.positions, sentiment.valences):
+        if but_index < 0 or position == but_index:
+            weighted[position] = valence
+        else:
+            weighted[position] = valence * (BUT_BEFORE_WEIGHT if position < but_index else BUT_AFTER_WEIGHT)
+    starts, ends = _token_bounds(sentence, raw)
+    return _RatedTokens(starts, ends, weighted, _clause_id_list(raw),
+                        [i for i in sentiment.positions if weighted[i] != 0.0])
+
+
+def _token_bounds(sentence: str, raw: list[str]) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the whitespace tokens ``raw`` of ``sentence``.
+
+    >>> _token_bounds("Hi there, you", ["Hi", "there,", "you"]), _token_bounds(" a  b", ["a", "b"])
+    (([0, 3, 10], [2, 9, 13]), ([1, 4], [2, 5]))
+    """
+    if raw and sentence == " ".join(raw):  # the common case: tokens separated by one space
+        after_space = list(itertools.accumulate(map((1).__add__, map(len, raw))))
+        return [0] + after_space[:-1], list(map((-1).__add__, after_space))
+    matches = list(_TOKEN.finditer(sentence))
+    return list(map(re.Match.start, matches)), list(map(re.Match.end, matches))
 
 
 def _token_range(tokens: _RatedTokens, span: Span) -> tuple[int, int] | None:
@@ -483,8 +569,11 @@ class LexiconAttributionTone:
         # valences are computed once per run of equal sentences, never kept across sentences.
         previous, tokens = None, None
         for i, (sentence, a, b) in enumerate(zip(sentences, starts, ends)):
-            if tokens is None or sentence != previous:
-                previous, tokens = sentence, _rated_tokens(sentence_valences(sentence))
+            if i == 0 or sentence != previous:
+                previous, tokens = sentence, _sentence_tokens(sentence)
+            if tokens is None:           # no sentiment word: what _attribute returns first
+                out[i] = 0.0
+                continue
             others = [] if other_spans is None or other_spans[i] is None else other_spans[i]
             others = [(int(x), int(y)) for x, y in others if (int(x), int(y)) != (int(a), int(b))]
             out[i] = _attribute(tokens, (int(a), int(b)), others, self.half_life, self.clause_penalty,

@@ -45,6 +45,8 @@ Quirks of the original that change scores are reproduced on purpose (each is mar
 -0.3412
 >>> [(w, s, e, round(v, 3)) for w, s, e, v in token_valences("Not bad at all") if v]
 [('bad', 4, 7, 1.85)]
+>>> nonzero_token_valences("Not bad at all")
+NonzeroValences(n_tokens=4, positions=[1], valences=[1.85], but_index=-1)
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ import string
 from collections.abc import Iterable
 from itertools import compress
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -62,6 +65,8 @@ __all__ = [
     "FastVader",
     "compound_scores",
     "token_valences",
+    "NonzeroValences",
+    "nonzero_token_valences",
     "LEXICON",
     "EMOJI_LEXICON",
     "LEXICON_DUPLICATES",
@@ -666,3 +671,27 @@ def compound_scores(texts: Iterable[str]) -> np.ndarray:
 def token_valences(text: str) -> list[tuple[str, int, int, float]]:
     """``FastVader().token_valences(text)`` on the shared analyzer; see that method."""
     return _shared().token_valences(text)
+
+
+class NonzeroValences(NamedTuple):
+    """The sentiment-bearing tokens of a text, as ``nonzero_token_valences`` returns them."""
+    n_tokens: int            # VADER tokens: whitespace-separated chunks after the emoji rewrite
+    positions: list[int]     # indices of the tokens whose valence is nonzero, ascending
+    valences: list[float]    # their valences (before the 'but' rule), as in ``token_valences``
+    but_index: int           # index of the first token whose VADER word is 'but', -1 if none
+
+
+def nonzero_token_valences(text: str) -> NonzeroValences:
+    """The nonzero entries of ``token_valences(text)`` and where its first 'but' is, without
+    building the per-token words and offsets (several times cheaper on news sentences).
+
+    Token ``i`` is the ``i``-th whitespace-separated chunk of ``text`` unless the text holds an
+    emoji that VADER rewrites into words (then ``n_tokens`` may exceed the text's chunk count).
+
+    >>> nonzero_token_valences("Good, but not great")
+    NonzeroValences(n_tokens=4, positions=[0, 3], valences=[1.9, -2.294], but_index=1)
+    """
+    analyzer = _shared()
+    tokens = analyzer._without_emoji(text).split()
+    positions, valences, but_index = analyzer._nonzero_valences(tokens)
+    return NonzeroValences(len(tokens), positions, valences, but_index)

@@ -125,3 +125,39 @@ def test_clause_ids_equal_reference():
     for _ in range(2000):
         tokens = [rng.choice(pieces) for _ in range(rng.randint(0, 12))]
         assert A._clause_ids(tokens).tolist() == _reference_clause_ids(tokens).tolist(), tokens
+
+
+def test_clause_id_list_equals_clause_ids():
+    rng = random.Random(7)
+    pieces = ["But", "(however", "while,", "word", "x;", 'said:"', "--", "\u2014", "-", "a,)", "'though'", "x,'", "",
+              "BUT", "however:", "\u2013,", "(--)"]
+    for _ in range(3000):
+        tokens = [rng.choice(pieces) for _ in range(rng.randint(0, 12))]
+        assert A._clause_id_list(tokens) == A._clause_ids(tokens).tolist(), tokens
+
+
+EDGE_SENTENCES = ["", "   ", "Smith", "Smith won, but Jones lost -- badly.", "Good but bad but good",
+                  "so 😀x ok, Smith", "Kim 😀 praised 😡 Putin", "BUT the GREAT leader failed; Smith said:\"no\"",
+                  "no good or bad", "Kim\u00a0was\u2003happy"]
+
+
+def test_sentence_tokens_equal_rated_tokens():
+    """The direct fast path gives the same tokens as ``_rated_tokens(sentence_valences(...))``."""
+    from analysis import benchmarks
+
+    for sentence in EDGE_SENTENCES + benchmarks.newsmtsc_sentences():
+        expected = A._rated_tokens(A.sentence_valences(sentence))
+        fast = A._sentence_tokens(sentence)
+        if not expected.rated:
+            assert fast is None, sentence
+        else:
+            assert fast == expected, sentence
+
+
+def test_token_bounds_equal_regex_spans():
+    rng = random.Random(11)
+    pieces = ["a", "bc", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "x,", "'q'"]
+    for _ in range(3000):
+        sentence = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        spans = A._token_spans(sentence)
+        assert A._token_bounds(sentence, sentence.split()) == ([a for a, _ in spans], [b for _, b in spans]), sentence

@@ -307,3 +307,22 @@ def test_token_valences_sum_gives_compound_without_but_or_punctuation():
     total = sum(value for *_, value in token_valences(text))
     expected = total / math.sqrt(total * total + vader_fast.NORMALIZE_ALPHA)
     assert round(expected, 4) == ORIGINAL.polarity_scores(text)["compound"] != 0.0
+
+
+def _nonzero_entries(text: str) -> tuple[int, list[int], list[float], int]:
+    """``nonzero_token_valences`` recomputed from ``token_valences``."""
+    result = token_valences(text)
+    words = [token.lower() for token, *_ in result]
+    positions = [i for i, (*_, value) in enumerate(result) if value]
+    return (len(result), positions, [result[i][3] for i in positions],
+            words.index("but") if "but" in words else -1)
+
+
+@pytest.mark.parametrize("text", EDGE_CASES + ["so 😀x ok", "Good, but not great", "but BUT but", ""])
+def test_nonzero_token_valences_agree_with_token_valences(text):
+    assert tuple(vader_fast.nonzero_token_valences(text)) == _nonzero_entries(text)
+
+
+def test_nonzero_token_valences_agree_on_every_newsmtsc_sentence():
+    for text in _newsmtsc_sentences():
+        assert tuple(vader_fast.nonzero_token_valences(text)) == _nonzero_entries(text), text
