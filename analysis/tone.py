@@ -341,7 +341,7 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
     # Key values are inferred anew (as groupby's index is), the voice keeps its column's dtype.
     table = pd.DataFrame({key: mentions[key].array.take(first_row) for key in keys})
     table["voice"] = _taken(mentions["voice"], _first_valid_rows(mentions["voice"], rows, unit, n_units))
-    table["tone"] = _group_means(mentions["tone"].to_numpy(dtype=float)[rows], unit, n_units)
+    table["tone"] = group_means(mentions["tone"].to_numpy(dtype=float)[rows], unit, n_units)
     table["n_mentions"] = np.bincount(unit, minlength=n_units).astype(np.int64)
     label_code, label_names = pd.factorize(mentions["tone_label"].to_numpy(dtype=object)[rows], sort=True)
     labelled = label_code >= 0
@@ -394,11 +394,11 @@ def _first_valid_rows(values: pd.Series, rows: np.ndarray, group: np.ndarray, n_
     return chosen
 
 
-def _group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
     """Mean of the non-NaN ``values`` of each group 0..n_groups-1 (NaN for none), exactly as pandas'
     ``groupby().mean()`` computes it (compensated sums, which numpy's means do not reproduce).
 
-    >>> _group_means(np.array([1.0, 2.0, np.nan, 4.0]), np.array([0, 0, 2, 2]), 3).tolist()
+    >>> group_means(np.array([1.0, 2.0, np.nan, 4.0]), np.array([0, 0, 2, 2]), 3).tolist()
     [1.5, nan, 4.0]
     """
     means = pd.Series(values).groupby(group, sort=True).mean()

@@ -211,8 +211,8 @@ def test_group_means_are_pandas_compensated_means():
     values = np.array([1e16, 1.0, 1.0, -1e16, 0.5, np.nan])
     groups = np.array([0, 0, 0, 0, 2, 2])
     expected = pd.Series(values).groupby(groups).mean()
-    assert tone._group_means(values, groups, 3).tolist()[::2] == expected.tolist()
-    assert math.isnan(tone._group_means(values, groups, 3)[1])
+    assert tone.group_means(values, groups, 3).tolist()[::2] == expected.tolist()
+    assert math.isnan(tone.group_means(values, groups, 3)[1])
 
 
 def test_first_valid_rows_skip_missing_values_like_groupby_first():
