@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.lexicons import ActorLexicon, matching_copy
@@ -42,13 +43,36 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon) -> pd.DataFrame
     return _mention_frame(rows)
 
 
+_STRING_COLUMNS = ("article_id", "actor", "alias", "sentence", "voice")
+
+
 def _mention_frame(rows: list) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    for col in ("article_id", "actor", "alias", "sentence", "voice"):
-        df[col] = df[col].astype("str")
-    for col in ("sentence_index", "start", "end"):
-        df[col] = df[col].astype("int64")
-    return df.sort_values(_SORT_KEYS, kind="stable").reset_index(drop=True)
+    """The mentions table of ``rows`` (tuples in ``MENTION_COLUMNS`` order): typed, sorted by ``_SORT_KEYS``.
+
+    >>> _mention_frame([("b", 0, "US", "U.S.", 0, 4, "U.S. talks", "author"),
+    ...                 ("a", 1, "US", "US", 3, 5, "So US", "quoted")])["article_id"].tolist()
+    ['a', 'b']
+    """
+    columns = list(zip(*rows)) if rows else [()] * len(MENTION_COLUMNS)
+    df = pd.DataFrame({name: pd.Series(values, dtype="str" if name in _STRING_COLUMNS else "int64")
+                       for name, values in zip(MENTION_COLUMNS, columns)})
+    order = _stable_sort_order(df, _SORT_KEYS)
+    if (order[1:] < order[:-1]).any():        # rows come mostly in order: reorder only when needed
+        df = df.take(order).reset_index(drop=True)
+    return df
+
+
+def _stable_sort_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Row positions in the order of ``df.sort_values(keys, kind="stable")`` (missing values last).
+
+    >>> _stable_sort_order(pd.DataFrame({"k": ["b", None, "a", "b"], "j": [2, 0, 5, 1]}), ["k", "j"]).tolist()
+    [2, 3, 0, 1]
+    """
+    codes = []
+    for key in keys:
+        key_codes, uniques = pd.factorize(df[key], sort=True)
+        codes.append(np.where(key_codes < 0, len(uniques), key_codes))
+    return np.lexsort(codes[::-1])
 
 
 def mention_counts(mentions: pd.DataFrame, articles: pd.DataFrame,

@@ -67,9 +67,51 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFra
     return df.sort_values(["article_id", "sentence_index", "start", "frame"], kind="stable").reset_index(drop=True)
 
 
-def _sorted_articles(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per article (the first), sorted by ``article_id`` (stable)."""
-    return articles.drop_duplicates("article_id").sort_values("article_id", kind="stable")
+def _article_rows(articles: pd.DataFrame) -> np.ndarray:
+    """Positions of each article's first row, sorted by ``article_id`` (as a stable sort; missing id last).
+
+    >>> _article_rows(pd.DataFrame({"article_id": ["b", "a", "b", "c"]})).tolist()
+    [1, 0, 3]
+    """
+    codes, _ = pd.factorize(articles["article_id"], sort=True)
+    _, rows = np.unique(codes, return_index=True)
+    if len(rows) and codes[rows[0]] < 0:
+        rows = np.roll(rows, -1)
+    return rows
+
+
+def _codes_among(values: pd.Series, names) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each value's code among the distinct ``names`` (-1: not a name), each name's code, and how many.
+
+    Counting by these codes and reading the counts back through the names' codes gives every
+    listed name (a repeated name included) its count.
+
+    >>> values, names, n = _codes_among(pd.Series(["b", "x", "a"]), ["a", "b", "a"])
+    >>> values.tolist(), names.tolist(), n
+    ([1, -1, 0], [0, 1, 0], 2)
+    """
+    name_codes, distinct = pd.factorize(pd.Index(list(names), dtype=object))
+    return pd.Index(distinct).get_indexer(values), name_codes, len(distinct)
+
+
+def _taken(values: pd.Series | list, positions: np.ndarray) -> pd.Series:
+    """``values`` at ``positions`` as a new column: its dtype kept (a list's inferred, as by ``pd.Series``).
+
+    >>> _taken(["x", "y"], np.array([1, 1, 0])).tolist()
+    ['y', 'y', 'x']
+    """
+    column = values if isinstance(values, pd.Series) else pd.Series(values)
+    return pd.Series(column.array.take(positions), dtype=column.dtype)
+
+
+def _per_thousand_words(hits: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+    """``hits / n_words * PER_WORDS``, NaN where there are no words.
+
+    >>> _per_thousand_words(np.array([2, 1]), np.array([500.0, 0.0])).tolist()
+    [4.0, nan]
+    """
+    has_words = n_words > 0
+    return np.where(has_words, hits / np.where(has_words, n_words, np.nan) * PER_WORDS, np.nan)
 
 
 def frame_rates(frame_hits: pd.DataFrame, articles: pd.DataFrame, frames: FrameLexicon) -> pd.DataFrame:
@@ -77,15 +119,46 @@ def frame_rates(frame_hits: pd.DataFrame, articles: pd.DataFrame, frames: FrameL
 
     ``articles`` needs ``article_id, outlet, n_words``. Rows sorted by article, then lexicon order.
     """
-    grid = (_sorted_articles(articles[["article_id", "outlet", "n_words"]])
-            .merge(pd.DataFrame({"frame": list(frames.names)}), how="cross"))
-    hits = frame_hits.groupby(["article_id", "frame"]).size().rename("hits").reset_index()
-    out = grid.merge(hits, on=["article_id", "frame"], how="left")
-    out["hits"] = out["hits"].fillna(0).astype("int64")
-    n_words = out["n_words"].astype("float64")
-    out["rate_per_1000_words"] = np.where(n_words > 0, out["hits"] / n_words.where(n_words > 0) * PER_WORDS,
-                                          np.nan)
-    return out[FRAME_RATE_COLUMNS].reset_index(drop=True)
+    rows = _article_rows(articles)
+    names = list(frames.names)
+    hit_article = pd.Index(articles["article_id"].to_numpy(object)[rows]).get_indexer(frame_hits["article_id"])
+    hit_frame, frame_code, n_distinct = _codes_among(frame_hits["frame"], names)
+    counted = (hit_article >= 0) & (hit_frame >= 0)
+    hits = np.bincount(hit_article[counted] * n_distinct + hit_frame[counted], minlength=len(rows) * n_distinct)
+    hits = hits.reshape(len(rows), n_distinct)[:, frame_code].ravel().astype(np.int64)
+    n_words = np.repeat(articles["n_words"].astype("float64").to_numpy()[rows], len(names))
+    article_rows = np.repeat(rows, len(names))
+    return pd.DataFrame({
+        "article_id": _taken(articles["article_id"], article_rows),
+        "outlet": _taken(articles["outlet"], article_rows),
+        "frame": _taken(names, np.tile(np.arange(len(names)), len(rows))),
+        "hits": hits,
+        "n_words": _taken(articles["n_words"], article_rows),
+        "rate_per_1000_words": _per_thousand_words(hits, n_words),
+    })
+
+
+def _sentence_name_codes(table: pd.DataFrame, article_ids: pd.Index, column: str, names) -> tuple:
+    """Codes of the rows of ``table`` inside the grid: (article position, sentence_index, name code), then
+    the listed names' codes and how many distinct names (see ``_codes_among``)."""
+    article = article_ids.get_indexer(table["article_id"])
+    name, name_code, n_distinct = _codes_among(table[column], names)
+    sentence = table["sentence_index"].to_numpy(dtype=np.int64)
+    kept = (article >= 0) & (name >= 0)
+    return article[kept], sentence[kept], name[kept], name_code, n_distinct
+
+
+def _matching_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i, j) with ``left[i] == right[j]``, for ``right`` sorted: an inner join of two keys.
+
+    >>> [p.tolist() for p in _matching_pairs(np.array([5, 3, 9]), np.array([3, 5, 5]))]
+    [[0, 0, 1], [1, 2, 0]]
+    """
+    first = np.searchsorted(right, left, side="left")
+    n_matches = np.searchsorted(right, left, side="right") - first
+    left_rows = np.repeat(np.arange(len(left)), n_matches)
+    offsets = np.arange(len(left_rows)) - np.repeat(np.cumsum(n_matches) - n_matches, n_matches)
+    return left_rows, first[left_rows] + offsets
 
 
 def actor_frames(mentions: pd.DataFrame, frame_hits: pd.DataFrame, articles: pd.DataFrame,
@@ -93,21 +166,36 @@ def actor_frames(mentions: pd.DataFrame, frame_hits: pd.DataFrame, articles: pd.
     """Every article x actor x frame: sentences mentioning the actor, how many also carry the frame.
 
     ``share = n_cooccur_sentences / n_actor_sentences``; NaN where the actor is not mentioned.
+    Rows sorted by article, then lexicon order of actors, then of frames.
     """
-    # Articles sorted first: the cross products then list rows in the final order (by article,
-    # then lexicon order), which the left merges below keep.
-    grid = (_sorted_articles(articles[["article_id", "outlet"]])
-            .merge(pd.DataFrame({"actor": list(actors.names)}), how="cross")
-            .merge(pd.DataFrame({"frame": list(frames.names)}), how="cross"))
-    actor_sents = mentions[["article_id", "sentence_index", "actor"]].drop_duplicates()
-    frame_sents = frame_hits[["article_id", "sentence_index", "frame"]].drop_duplicates()
-    n_actor = actor_sents.groupby(["article_id", "actor"]).size().rename("n_actor_sentences").reset_index()
-    both = actor_sents.merge(frame_sents, on=["article_id", "sentence_index"])
-    n_both = both.groupby(["article_id", "actor", "frame"]).size().rename("n_cooccur_sentences").reset_index()
-    out = (grid.merge(n_actor, on=["article_id", "actor"], how="left")
-           .merge(n_both, on=["article_id", "actor", "frame"], how="left"))
-    for col in ("n_actor_sentences", "n_cooccur_sentences"):
-        out[col] = out[col].fillna(0).astype("int64")
-    denom = out["n_actor_sentences"].astype("float64")
-    out["share"] = out["n_cooccur_sentences"] / denom.where(denom > 0)
-    return out[ACTOR_FRAME_COLUMNS].reset_index(drop=True)
+    rows = _article_rows(articles)
+    actor_names, frame_names = list(actors.names), list(frames.names)
+    article_ids = pd.Index(articles["article_id"].to_numpy(object)[rows])
+    a_article, a_sentence, a_actor, actor_code, n_actors = _sentence_name_codes(
+        mentions, article_ids, "actor", actor_names)
+    f_article, f_sentence, f_frame, frame_code, n_frames = _sentence_name_codes(
+        frame_hits, article_ids, "frame", frame_names)
+    # One integer per (article, sentence), then per (article, sentence, actor or frame): distinct rows.
+    stride = int(max(a_sentence.max(initial=0), f_sentence.max(initial=0))) + 1
+    actor_sentence, actor = np.divmod(np.unique((a_article * stride + a_sentence) * n_actors + a_actor),
+                                      max(n_actors, 1))
+    frame_sentence, frame = np.divmod(np.unique((f_article * stride + f_sentence) * n_frames + f_frame),
+                                      max(n_frames, 1))
+    actor_article = actor_sentence // stride
+    n_actor = np.bincount(actor_article * n_actors + actor, minlength=len(rows) * n_actors)
+    actor_row, frame_row = _matching_pairs(actor_sentence, frame_sentence)   # frame rows sorted by sentence
+    pair_cell = (actor_article[actor_row] * n_actors + actor[actor_row]) * n_frames + frame[frame_row]
+    n_both = np.bincount(pair_cell, minlength=len(rows) * n_actors * n_frames)
+    n_actor = n_actor.reshape(len(rows), n_actors)[:, actor_code].astype(np.int64)
+    n_both = n_both.reshape(len(rows), n_actors, n_frames)[:, actor_code][:, :, frame_code].astype(np.int64)
+    n_actor = np.repeat(n_actor.ravel(), len(frame_names))
+    article_rows = np.repeat(rows, len(actor_names) * len(frame_names))
+    return pd.DataFrame({
+        "article_id": _taken(articles["article_id"], article_rows),
+        "outlet": _taken(articles["outlet"], article_rows),
+        "actor": _taken(actor_names, np.tile(np.repeat(np.arange(len(actor_names)), len(frame_names)), len(rows))),
+        "frame": _taken(frame_names, np.tile(np.arange(len(frame_names)), len(rows) * len(actor_names))),
+        "n_actor_sentences": n_actor,
+        "n_cooccur_sentences": n_both.ravel(),
+        "share": n_both.ravel() / np.where(n_actor > 0, n_actor, np.nan),
+    })

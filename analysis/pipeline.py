@@ -93,24 +93,54 @@ def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.
     """Scored articles with size counts and article tone (mean of sentence compounds, with 95% CI).
 
     Whole-article VADER saturates near +-1 on long texts, so article tone is the mean of its
-    sentences' compounds instead.
+    sentences' compounds instead. Rows keep the order of the scored ``articles``.
     """
-    scored = articles[articles["status"] == "scored"].copy()
-    per_article = sentences.groupby("article_id").agg(n_words=("n_words", "sum"), n_sentences=("sentence", "size"))
-    scored = scored.merge(per_article, on="article_id", how="left")
-    scored = scored.merge(mentions.groupby("article_id").size().rename("n_mentions"), on="article_id", how="left")
+    scored = articles[articles["status"] == "scored"].reset_index(drop=True)
+    # Sentences are grouped by their article ids in sorted order, as a groupby numbers them: pandas'
+    # group means (compensated sums) differ in the last bits under another numbering.
+    sentence_article, article_ids = pd.factorize(sentences["article_id"], sort=True)
+    in_group = np.flatnonzero(sentence_article >= 0)
+    sentence_article = sentence_article[in_group]
+    n_groups = len(article_ids)
+    # Each article's compounds in row order, articles one after another (for the bootstrap runs).
+    grouped = in_group[np.argsort(sentence_article, kind="stable")]
+    n_sentences = np.bincount(sentence_article, minlength=n_groups)
+    compounds = sentences["compound"].to_numpy(dtype=float)
+    intervals = tone.bootstrap_run_cis(compounds[grouped], n_sentences)
+    n_words = np.bincount(sentence_article, weights=sentences["n_words"].to_numpy(dtype=float)[in_group],
+                          minlength=n_groups)
+    per_group = {
+        "n_words": n_words,
+        "n_sentences": n_sentences,
+        "sentence_tone_mean": tone.group_means(compounds[in_group], sentence_article, n_groups),
+        "sentence_tone_ci_low": intervals[:, 0],
+        "sentence_tone_ci_high": intervals[:, 1],
+    }
+    group = pd.Index(article_ids).get_indexer(scored["article_id"])      # -1: an article without sentences
+    for column, values in per_group.items():
+        scored[column] = np.append(values, np.nan)[group]
+    scored["n_mentions"] = scored["article_id"].map(mentions["article_id"].value_counts())
     for column in ("n_words", "n_sentences", "n_mentions"):
-        scored[column] = scored[column].fillna(0).astype(int)
-    compounds = sentences.groupby("article_id")["compound"]
-    stats = compounds.mean().rename("sentence_tone_mean").to_frame()
-    # Each article's compounds in row order, articles sorted as the groupby lists them.
-    codes, _ = pd.factorize(sentences["article_id"], sort=True)
-    grouped = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0):]
-    sizes = np.bincount(codes[codes >= 0], minlength=len(stats))
-    intervals = tone.bootstrap_run_cis(sentences["compound"].to_numpy(dtype=float)[grouped], sizes)
-    stats["sentence_tone_ci_low"], stats["sentence_tone_ci_high"] = intervals[:, 0], intervals[:, 1]
-    scored = scored.merge(stats, left_on="article_id", right_index=True, how="left")
+        scored[column] = scored[column].fillna(0).astype(np.int64)
+    if _keys_differ(scored["article_id"], [sentences["article_id"], mentions["article_id"]]):
+        # As the former merges with the per-article counts left it (kept for identical tables): pandas
+        # gives an object key column when the two sides' key dtypes differ, e.g. "string" vs "str".
+        scored["article_id"] = scored["article_id"].astype(object)
     return scored[ARTICLE_COLUMNS]
+
+
+def _keys_differ(keys: pd.Series, others: Sequence[pd.Series]) -> bool:
+    """Whether ``keys`` have rows and some non-empty ``others`` (grouped, so object keys read as "str")
+    have another dtype.
+
+    >>> _keys_differ(pd.Series(["a"], dtype="string"), [pd.Series(["a"], dtype="str")])
+    True
+    >>> _keys_differ(pd.Series(["a"], dtype="str"), [pd.Series(["a"], dtype=object), pd.Series([], dtype="string")])
+    False
+    """
+    def grouped_dtype(other):
+        return "str" if other.dtype == object else other.dtype
+    return len(keys) > 0 and any(other.notna().any() and keys.dtype != grouped_dtype(other) for other in others)
 
 
 def mark_articles_without_sentences(articles: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:

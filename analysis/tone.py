@@ -327,65 +327,135 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per article x sentence x actor: the mean tone of that actor's mentions there.
 
     The label is the majority label of the mentions; a tie falls back to the thresholded mean.
+    Rows are sorted by the keys (as ``groupby(sort=True)``); mentions with a missing key are dropped.
     """
     keys = ["article_id", "sentence_index", "actor"]
     columns = keys + ["voice", "tone", "tone_label", "n_mentions"]
     if mentions.empty:
         return pd.DataFrame(columns=columns)
-    grouped = mentions.groupby(keys, sort=True)
-    table = grouped.agg(voice=("voice", "first"), tone=("tone", "mean"), n_mentions=("tone", "size")).reset_index()
-    label_counts = mentions.groupby(keys + ["tone_label"], sort=True).size().unstack(fill_value=0)
-    label_counts = label_counts.reindex(pd.MultiIndex.from_frame(table[keys]))
-    counts = label_counts.to_numpy()
-    majority = np.asarray(label_counts.columns, dtype=object)[counts.argmax(axis=1)]
-    unique_top = (counts == counts.max(axis=1, keepdims=True)).sum(axis=1) == 1
+    key_code = _sorted_key_codes(mentions, keys)
+    rows = np.flatnonzero(key_code >= 0)
+    _, unit_rows, unit = np.unique(key_code[rows], return_index=True, return_inverse=True)
+    first_row = rows[unit_rows]                       # each unit's first mention (for its key values)
+    n_units = len(first_row)
+    # Key values are inferred anew (as groupby's index is), the voice keeps its column's dtype.
+    table = pd.DataFrame({key: mentions[key].array.take(first_row) for key in keys})
+    table["voice"] = _taken(mentions["voice"], _first_valid_rows(mentions["voice"], rows, unit, n_units))
+    table["tone"] = group_means(mentions["tone"].to_numpy(dtype=float)[rows], unit, n_units)
+    table["n_mentions"] = np.bincount(unit, minlength=n_units).astype(np.int64)
+    label_code, label_names = pd.factorize(mentions["tone_label"].to_numpy(dtype=object)[rows], sort=True)
+    labelled = label_code >= 0
+    counts = np.bincount(unit[labelled] * len(label_names) + label_code[labelled],
+                         minlength=n_units * len(label_names)).reshape(n_units, len(label_names))
+    top = counts.max(axis=1, keepdims=True) if len(label_names) else np.zeros((n_units, 1), dtype=np.int64)
+    unique_top = ((counts == top).sum(axis=1) == 1) & (top[:, 0] > 0)   # no label at all: no majority
+    majority = np.asarray(label_names, dtype=object)[counts.argmax(axis=1)] if len(label_names) else None
     table["tone_label"] = np.where(unique_top, majority, label_from_tone(table["tone"].to_numpy()))
     return table[columns]
 
 
-def _summaries(units: pd.DataFrame, group_keys: list[str], frame: pd.DataFrame) -> pd.DataFrame:
-    """Summaries for every row of ``frame`` (all groups x actors), all voices and author voice only."""
-    keys = group_keys + ["actor"]
-    if frame.empty:                                  # as a table built from no rows (object columns)
-        return pd.DataFrame([], columns=[*frame.columns, *AGGREGATE_COLUMNS[1:-1]])
-    frame = frame.reset_index(drop=True)
-    frame_code, unit_code = _key_codes([frame, units], keys)
-    cells, frame_cell = np.unique(frame_code, return_inverse=True)
-    unit_cell = np.searchsorted(cells, unit_code).clip(max=len(cells) - 1)
-    counted = (unit_code >= 0) & (cells[unit_cell] == unit_code)    # units of no frame row are ignored
+def _taken(column: pd.Series, positions: np.ndarray) -> pd.Series:
+    """``column``'s values at ``positions`` (-1: missing), keeping its dtype, with a fresh RangeIndex.
+
+    >>> _taken(pd.Series(["a", "b"], dtype=object), np.array([1, -1])).tolist()
+    ['b', nan]
+    """
+    return pd.Series(column.array.take(positions, allow_fill=True), dtype=column.dtype)
+
+
+def _sorted_key_codes(table: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One integer per row, ordered as the rows' ``keys`` sort (lexicographically); -1 where a key is missing.
+
+    >>> _sorted_key_codes(pd.DataFrame({"k": ["y", "x", "y", None], "j": [1, 2, 0, 1]}), ["k", "j"]).tolist()
+    [10, 7, 9, -1]
+    """
+    combined = np.zeros(len(table), dtype=np.int64)
+    missing = np.zeros(len(table), dtype=bool)
+    for key in keys:
+        codes, uniques = pd.factorize(table[key], sort=True)
+        missing |= codes < 0
+        combined = combined * (len(uniques) + 1) + codes + 1
+    combined[missing] = -1
+    return combined
+
+
+def _first_valid_rows(values: pd.Series, rows: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """For each group, the first of ``rows`` (row positions, ``group[i]`` the group of ``rows[i]``) whose
+    value is not missing, as ``groupby(...).first()`` picks it; -1 for a group of missing values only.
+
+    >>> _first_valid_rows(pd.Series(["a", None, "b", "c"]), np.arange(4), np.array([1, 0, 0, 1]), 3).tolist()
+    [2, 0, -1]
+    """
+    valid = np.flatnonzero(values.notna().to_numpy()[rows])
+    valid = valid[np.argsort(group[valid], kind="stable")]
+    groups, first = np.unique(group[valid], return_index=True)
+    chosen = np.full(n_groups, -1, dtype=np.int64)
+    chosen[groups] = rows[valid[first]]
+    return chosen
+
+
+def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean of the non-NaN ``values`` of each group 0..n_groups-1 (NaN for none), exactly as pandas'
+    ``groupby().mean()`` computes it (compensated sums, which numpy's means do not reproduce).
+
+    >>> group_means(np.array([1.0, 2.0, np.nan, 4.0]), np.array([0, 0, 2, 2]), 3).tolist()
+    [1.5, nan, 4.0]
+    """
+    means = pd.Series(values).groupby(group, sort=True).mean()
+    result = np.full(n_groups, np.nan)
+    result[means.index.to_numpy()] = means.to_numpy()
+    return result
+
+
+def _cell_summaries(units: pd.DataFrame, unit_cell: np.ndarray, n_cells: int) -> dict[str, np.ndarray]:
+    """``n_mentions`` and the summaries (all voices, then author voice only) of cells 0..n_cells-1.
+
+    ``unit_cell[i]`` is the cell of unit row i (-1: counted nowhere); a cell's units are taken in
+    row order, as a groupby lists them.
+    """
+    counted = unit_cell >= 0
     tones = units["tone"].to_numpy(dtype=float)
     labels = units["tone_label"].to_numpy(dtype=object)
     author = units["voice"].to_numpy(dtype=object) == "author"
     n_mentions = units["n_mentions"].to_numpy()
-    # Key columns rebuilt from plain values, so their dtypes are inferred as for any new table.
-    table = pd.DataFrame({column: frame[column].tolist() for column in frame.columns})
-    table["n_mentions"] = np.bincount(unit_cell[counted], weights=n_mentions[counted],
-                                      minlength=len(cells)).astype(np.int64)[frame_cell]
+    columns = {"n_mentions": np.bincount(unit_cell[counted], weights=n_mentions[counted],
+                                         minlength=n_cells).astype(np.int64)}
     for suffix, fields, rows in (("", SUMMARY_FIELDS, counted), ("_author", SUMMARY_FIELDS[:4], counted & author)):
-        # each cell's units in row order, as a groupby lists them
         order = np.flatnonzero(rows)[np.argsort(unit_cell[rows], kind="stable")]
-        sizes = np.bincount(unit_cell[order], minlength=len(cells))
-        columns = _summary_columns(tones[order], labels[order], np.cumsum(sizes) - sizes, sizes)
-        for field in fields:
-            table[field + suffix] = columns[field][frame_cell]
-    return table
+        sizes = np.bincount(unit_cell[order], minlength=n_cells)
+        summaries = _summary_columns(tones[order], labels[order], np.cumsum(sizes) - sizes, sizes)
+        columns.update({field + suffix: summaries[field] for field in fields})
+    return columns
 
 
-def _key_codes(tables: Sequence[pd.DataFrame], keys: list[str]) -> list[np.ndarray]:
-    """One integer per row of each table, equal exactly where the ``keys`` are; -1 where a key is missing.
+def _grid_table(per_group: dict[str, np.ndarray], actors: Sequence[str], columns: dict[str, np.ndarray],
+                method: str) -> pd.DataFrame:
+    """The aggregate table of a groups x actors grid: each group's values repeated once per actor.
 
-    >>> a = pd.DataFrame({"k": ["x", "y"], "j": [1, 2]})
-    >>> [codes.tolist() for codes in _key_codes([a, a.iloc[::-1]], ["k", "j"])]
-    [[4, 8], [8, 4]]
+    String columns come as object arrays, so their dtypes are inferred as for any new table.
     """
-    combined = np.zeros(sum(len(table) for table in tables), dtype=np.int64)
-    missing = np.zeros(len(combined), dtype=bool)
-    for key in keys:
-        codes, uniques = pd.factorize(pd.concat([table[key] for table in tables], ignore_index=True))
-        missing |= codes < 0
-        combined = combined * (len(uniques) + 1) + codes + 1
-    combined[missing] = -1
-    return np.split(combined, np.cumsum([len(table) for table in tables])[:-1])
+    n_groups = len(next(iter(per_group.values())))
+    table = {name: np.repeat(values, len(actors)) for name, values in per_group.items()}
+    table["actor"] = np.tile(np.asarray(actors, dtype=object), n_groups)
+    table.update(columns)
+    table["tone_method"] = method
+    return pd.DataFrame(table)
+
+
+def _actor_positions(actor_names: Sequence[str], actors: pd.Series) -> tuple[list, np.ndarray]:
+    """The actor names sorted (stable), and each ``actors`` value's position there (-1: not a name).
+
+    >>> _actor_positions(["b", "a"], pd.Series(["a", "c", "b"]))
+    (['a', 'b'], array([ 0, -1,  1]))
+    """
+    names = sorted(actor_names)
+    index = pd.Index(names)
+    if not index.is_unique:      # a repeated name: its rows all read the first copy's cell
+        index = pd.Index(pd.unique(index))
+        positions = index.get_indexer(actors)
+        first = np.searchsorted(np.asarray(names, dtype=object), np.asarray(index, dtype=object))
+        return names, np.where(positions >= 0, first[positions], -1)
+    return names, index.get_indexer(actors)
 
 
 AGGREGATE_COLUMNS = ["actor", "n_mentions", "n_sentences", "tone_mean", "ci_low", "ci_high", "share_pos",
@@ -395,27 +465,51 @@ AGGREGATE_COLUMNS = ["actor", "n_mentions", "n_sentences", "tone_mean", "ci_low"
 
 def article_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_names: Sequence[str],
                        method: str) -> pd.DataFrame:
-    """Every article x actor pair, mentioned or not (see module docstring)."""
+    """Every article x actor pair, mentioned or not (see module docstring); sorted by article, actor.
+
+    Article ids are unique (the corpus loader rejects repeats); an article with no outlet gets no units.
+    """
+    if articles.empty or not len(actor_names):       # as a table built from no rows (object columns)
+        table = pd.DataFrame([], columns=["article_id", "outlet", *AGGREGATE_COLUMNS[:-1]])
+        table["tone_method"] = method
+        return table[["article_id", "outlet"] + AGGREGATE_COLUMNS].reset_index(drop=True)
     units = sentence_actor_tone(mentions)
-    frame = articles[["article_id", "outlet"]].merge(pd.DataFrame({"actor": list(actor_names)}), how="cross")
-    table = _summaries(units.merge(articles[["article_id", "outlet"]], on="article_id"), ["article_id", "outlet"], frame)
-    table["tone_method"] = method
-    return table[["article_id", "outlet"] + AGGREGATE_COLUMNS].sort_values(["article_id", "actor"]).reset_index(drop=True)
+    order = np.argsort(pd.factorize(articles["article_id"], sort=True)[0], kind="stable")
+    ids, outlets = articles["article_id"].to_numpy(object)[order], articles["outlet"].to_numpy(object)[order]
+    names, unit_actor = _actor_positions(actor_names, units["actor"])
+    unit_article = pd.Index(ids).get_indexer(units["article_id"])
+    counted = (unit_article >= 0) & np.append(pd.notna(outlets), False)[unit_article] & (unit_actor >= 0)
+    unit_cell = np.where(counted, unit_article * len(names) + unit_actor, -1)
+    columns = _cell_summaries(units, unit_cell, len(ids) * len(names))
+    return _grid_table({"article_id": ids, "outlet": outlets}, names, columns, method)
 
 
 def outlet_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_names: Sequence[str],
                       method: str) -> pd.DataFrame:
-    """Every outlet x actor pair; sentences pooled over an outlet's articles.
+    """Every outlet x actor pair; sentences pooled over an outlet's articles. Sorted by outlet, actor.
 
     The bootstrap resamples sentences, so with several articles per outlet the interval ignores
     clustering within articles and is too narrow; with one article per outlet it equals the
-    article-level interval.
+    article-level interval. Articles with no outlet are left out.
     """
-    units = sentence_actor_tone(mentions).merge(articles[["article_id", "outlet"]], on="article_id")
-    outlets = articles[["outlet"]].drop_duplicates()
-    frame = outlets.merge(pd.DataFrame({"actor": list(actor_names)}), how="cross")
-    table = _summaries(units, ["outlet"], frame)
-    n_articles = articles.groupby("outlet").size().rename("n_articles").reset_index()
-    table = table.merge(n_articles, on="outlet")
-    table["tone_method"] = method
-    return table[["outlet", "n_articles"] + AGGREGATE_COLUMNS].sort_values(["outlet", "actor"]).reset_index(drop=True)
+    article_outlet, outlets = pd.factorize(articles["outlet"], sort=True)
+    if not len(outlets) or not len(actor_names):     # as a table built from no rows (object columns)
+        table = pd.DataFrame([], columns=["outlet", *AGGREGATE_COLUMNS[:-1]])
+        table.insert(1, "n_articles", np.zeros(0, dtype=np.int64))
+        table["tone_method"] = method
+        return table[["outlet", "n_articles"] + AGGREGATE_COLUMNS].reset_index(drop=True)
+    units = sentence_actor_tone(mentions)
+    names, unit_actor = _actor_positions(actor_names, units["actor"])
+    unit_article = pd.Index(articles["article_id"]).get_indexer(units["article_id"])
+    unit_outlet = np.append(article_outlet, -1)[unit_article]
+    unit_cell = np.where((unit_outlet >= 0) & (unit_actor >= 0), unit_outlet * len(names) + unit_actor, -1)
+    columns = _cell_summaries(units, unit_cell, len(outlets) * len(names))
+    n_articles = np.bincount(article_outlet[article_outlet >= 0], minlength=len(outlets)).astype(np.int64)
+    table = _grid_table({"outlet": np.asarray(outlets, dtype=object), "n_articles": n_articles}, names, columns,
+                        method)
+    outlet_dtype = articles["outlet"].dtype
+    if isinstance(outlet_dtype, pd.StringDtype) and outlet_dtype != table["outlet"].dtype:
+        # Outlets of the other string dtype ("string", NA-valued, vs the inferred "str"): object, as the
+        # former merge of the two kinds of key left this column (kept for identical tables).
+        table["outlet"] = table["outlet"].astype(object)
+    return table

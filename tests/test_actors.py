@@ -158,3 +158,18 @@ def test_urls_are_not_mentions():
     text = "See https://example.com/news/putin-kim and www.kim.kp about Putin."
     rows = find_mentions(_sentences(text), load_actors())
     assert rows[["actor", "start", "end"]].values.tolist() == [["Russia", text.index("Putin."), text.index("Putin.") + 5]]
+
+
+def test_mention_frame_equals_the_dataframe_statement_on_unordered_rows():
+    from analysis import actors
+    rows = [("b", 2, "US", "U.S.", 4, 8, "s", "author"), ("a", 0, "Russia", "Russo-US", 0, 8, "t", "quoted"),
+            ("a", 0, "DPRK", "Russo-US", 0, 8, "t", "quoted"), ("b", 1, "US", "US", 0, 2, "u", "author"),
+            (10, 0, "US", "US", 0, 2, "v", "author"), (9, 0, "US", "US", 0, 2, "w", "author")]
+    def by_pandas(rows):   # the straightforward statement: infer, cast, sort
+        table = pd.DataFrame(rows, columns=actors.MENTION_COLUMNS)
+        table = table.astype({c: "str" for c in ("article_id", "actor", "alias", "sentence", "voice")})
+        table = table.astype({c: "int64" for c in ("sentence_index", "start", "end")})
+        table = table.sort_values(["article_id", "sentence_index", "start", "actor"], kind="stable")
+        return table.reset_index(drop=True)
+    for given in (rows, rows[::-1], sorted(rows[:4]), []):    # int ids sort as strings ("10" < "9")
+        pd.testing.assert_frame_equal(actors._mention_frame(given), by_pandas(given), check_exact=True)

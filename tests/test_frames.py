@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import frames as frame_matching
 from analysis.actors import find_mentions
 from analysis.frames import (ACTOR_FRAME_COLUMNS, FRAME_HIT_COLUMNS, FRAME_RATE_COLUMNS, KWIC_WINDOW_WORDS,
                              actor_frames, find_frame_hits, frame_rates)
@@ -128,3 +131,60 @@ def test_grids_are_sorted_by_article_then_lexicon_order_whatever_the_input_order
     first = af[af.article_id == "A"]
     assert af["article_id"].tolist()[0] == "A" and af["article_id"].tolist()[-1] == "B"
     assert first["actor"].tolist()[::len(FRAMES.names)] == list(ACTORS.names)
+
+
+def _random_evidence(seed: int, n: int = 200):
+    """Mentions and frame hits over a few articles and sentences, with names outside the lexicons."""
+    rng = np.random.default_rng(seed)
+    def table(column, names):
+        return pd.DataFrame({"article_id": pd.Series(rng.choice(["b", "a", "c", "z"], n), dtype="str"),
+                             "sentence_index": rng.integers(0, 6, n),
+                             column: pd.Series(rng.choice(names, n), dtype="str")})
+    articles = pd.DataFrame({"article_id": ["c", "a", "b", "a"], "outlet": ["o1", "o2", "o1", "o9"],
+                             "n_words": [120, 0, 80, 5]})
+    return table("actor", ["US", "Russia", "China"]), table("frame", ["war", "trade", "other"]), articles
+
+
+def _actor_frames_by_merges(mentions, frame_hits, articles, actor_names, frame_names):
+    """The straightforward pandas statement of ``actor_frames`` (the reference)."""
+    grid = (articles[["article_id", "outlet"]].drop_duplicates("article_id").sort_values("article_id", kind="stable")
+            .merge(pd.DataFrame({"actor": actor_names}), how="cross")
+            .merge(pd.DataFrame({"frame": frame_names}), how="cross"))
+    actor_sents = mentions[["article_id", "sentence_index", "actor"]].drop_duplicates()
+    frame_sents = frame_hits[["article_id", "sentence_index", "frame"]].drop_duplicates()
+    n_actor = actor_sents.groupby(["article_id", "actor"]).size().rename("n_actor_sentences").reset_index()
+    both = actor_sents.merge(frame_sents, on=["article_id", "sentence_index"])
+    n_both = both.groupby(["article_id", "actor", "frame"]).size().rename("n_cooccur_sentences").reset_index()
+    out = (grid.merge(n_actor, on=["article_id", "actor"], how="left")
+           .merge(n_both, on=["article_id", "actor", "frame"], how="left"))
+    for col in ("n_actor_sentences", "n_cooccur_sentences"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["share"] = out["n_cooccur_sentences"] / out["n_actor_sentences"].astype("float64").where(lambda d: d > 0)
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_actor_frames_equal_the_merge_statement_with_repeated_and_unknown_names(seed):
+    mentions, frame_hits, articles = _random_evidence(seed)
+    actor_names, frame_names = ["Russia", "US", "Russia", "Nobody"], ["trade", "war"]
+    lexicons = SimpleNamespace(names=actor_names), SimpleNamespace(names=frame_names)
+    pd.testing.assert_frame_equal(frame_matching.actor_frames(mentions, frame_hits, articles, *lexicons),
+                                  _actor_frames_by_merges(mentions, frame_hits, articles, actor_names, frame_names),
+                                  check_exact=True)
+
+
+def test_frame_rates_count_hits_per_article_in_lexicon_order():
+    _, frame_hits, articles = _random_evidence(4)
+    rates = frame_matching.frame_rates(frame_hits, articles, SimpleNamespace(names=["war", "trade", "war"]))
+    assert rates["article_id"].tolist() == ["a"] * 3 + ["b"] * 3 + ["c"] * 3
+    assert rates["outlet"].tolist()[:3] == ["o2"] * 3                     # an article's first row
+    expected = frame_hits.groupby(["article_id", "frame"]).size()
+    assert rates["hits"].tolist() == [expected.get((a, f), 0) for a in "abc" for f in ("war", "trade", "war")]
+    assert rates["rate_per_1000_words"].iloc[:3].isna().all()           # no words: NaN, not 0 or inf
+    assert rates["rate_per_1000_words"].iat[3] == rates["hits"].iat[3] / 80 * 1000
+
+
+def test_matching_pairs_is_an_inner_join():
+    left, right = np.array([2, 7, 2, 4]), np.array([2, 2, 4, 9])
+    pairs = sorted(zip(*(p.tolist() for p in frame_matching._matching_pairs(left, right))))
+    assert pairs == sorted((i, j) for i in range(4) for j in range(4) if left[i] == right[j])

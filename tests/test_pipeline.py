@@ -121,3 +121,23 @@ def test_cli_reports_corpus_errors_without_writing(tmp_path):
     assert result.returncode == 2
     assert "articles.csv" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_article_table_equals_the_groupby_statement_in_any_article_order():
+    articles = corpus.load_corpus().sample(frac=1, random_state=1).reset_index(drop=True)
+    sentences = pipeline.split_articles(articles)
+    mentions = pd.DataFrame({"article_id": sentences["article_id"].iloc[::3]})
+    table = pipeline.article_table(articles, sentences, mentions)
+    grouped = sentences.groupby("article_id")
+    assert table["article_id"].tolist() == articles["article_id"].tolist()          # input order kept
+    ids = table["article_id"]
+    assert table["sentence_tone_mean"].tolist() == ids.map(grouped["compound"].mean()).tolist()  # bit for bit
+    assert table["n_words"].tolist() == ids.map(grouped["n_words"].sum()).tolist()
+    assert table["n_mentions"].tolist() == ids.map(mentions["article_id"].value_counts()).fillna(0).tolist()
+
+
+def test_keys_differ_only_for_another_dtype_with_rows():
+    assert pipeline._keys_differ(pd.Series(["a"], dtype="string"), [pd.Series(["a"], dtype="str")])
+    assert not pipeline._keys_differ(pd.Series(["a"], dtype="string"), [pd.Series([], dtype="str")])
+    assert not pipeline._keys_differ(pd.Series([], dtype="string"), [pd.Series(["a"], dtype="str")])
+    assert not pipeline._keys_differ(pd.Series(["a"], dtype="str"), [pd.Series(["a"], dtype=object)])

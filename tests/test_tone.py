@@ -169,3 +169,75 @@ def test_bootstrap_run_cis_equal_per_sample_intervals():
     starts = np.cumsum(sizes) - sizes
     expected = tone.bootstrap_mean_cis([values[a:a + n] for a, n in zip(starts, sizes)])
     np.testing.assert_array_equal(tone.bootstrap_run_cis(values, sizes), expected)
+
+
+def _random_mentions(seed: int, n: int = 300) -> pd.DataFrame:
+    """Mentions with repeated keys, missing voices / labels / tones, and rows out of key order."""
+    rng = np.random.default_rng(seed)
+    def with_missing(values, share):
+        return [None if rng.random() < share else value for value in values]
+    return pd.DataFrame({
+        "article_id": pd.Series(rng.choice(["b", "a", "c"], n), dtype="str"),
+        "sentence_index": rng.integers(0, 5, n),
+        "actor": pd.Series(rng.choice(["Russia", "DPRK", "US"], n), dtype="str"),
+        "voice": pd.Series(with_missing(rng.choice(["author", "quoted"], n), 0.1), dtype="str"),
+        "tone": np.where(rng.random(n) < 0.05, np.nan, rng.normal(0.0, 0.4, n)),
+        "tone_label": pd.Series(with_missing(rng.choice(tone.TONE_LABELS, n), 0.1), dtype="str"),
+    })
+
+
+def _sentence_actor_tone_by_groupby(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The straightforward pandas statement of ``sentence_actor_tone`` (the reference)."""
+    keys = ["article_id", "sentence_index", "actor"]
+    grouped = mentions.groupby(keys, sort=True)
+    table = grouped.agg(voice=("voice", "first"), tone=("tone", "mean"), n_mentions=("tone", "size")).reset_index()
+    label_counts = mentions.groupby(keys + ["tone_label"], sort=True).size().unstack(fill_value=0)
+    counts = label_counts.reindex(pd.MultiIndex.from_frame(table[keys])).to_numpy()
+    majority = np.asarray(label_counts.columns, dtype=object)[counts.argmax(axis=1)]
+    unique_top = (counts == counts.max(axis=1, keepdims=True)).sum(axis=1) == 1
+    table["tone_label"] = np.where(unique_top, majority, tone.label_from_tone(table["tone"].to_numpy()))
+    return table[keys + ["voice", "tone", "tone_label", "n_mentions"]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sentence_actor_tone_equals_the_groupby_statement(seed):
+    mentions = _random_mentions(seed)
+    pd.testing.assert_frame_equal(tone.sentence_actor_tone(mentions), _sentence_actor_tone_by_groupby(mentions),
+                                  check_exact=True)
+
+
+def test_group_means_are_pandas_compensated_means():
+    # 1e16 + 1 + 1 - 1e16: a plain sum loses the ones, pandas' compensated group sum keeps them.
+    values = np.array([1e16, 1.0, 1.0, -1e16, 0.5, np.nan])
+    groups = np.array([0, 0, 0, 0, 2, 2])
+    expected = pd.Series(values).groupby(groups).mean()
+    assert tone.group_means(values, groups, 3).tolist()[::2] == expected.tolist()
+    assert math.isnan(tone.group_means(values, groups, 3)[1])
+
+
+def test_first_valid_rows_skip_missing_values_like_groupby_first():
+    values = pd.Series(["x", None, "y", None, "z"], dtype="str")
+    group = np.array([1, 0, 0, 2, 1])
+    assert tone._first_valid_rows(values, np.arange(5), group, 4).tolist() == [2, 0, -1, -1]
+
+
+def test_sorted_key_codes_order_rows_as_their_keys_sort():
+    table = pd.DataFrame({"k": ["b", "a", "b", "a", None], "j": [2, 9, 1, 9, 0]})
+    codes = tone._sorted_key_codes(table, ["k", "j"])
+    assert codes[-1] == -1 and codes[1] == codes[3]
+    assert np.argsort(codes[:4], kind="stable").tolist() == [1, 3, 2, 0]
+
+
+def test_actor_positions_sort_names_and_share_a_repeated_names_cell():
+    names, positions = tone._actor_positions(["US", "DPRK", "US"], pd.Series(["US", "China", "DPRK"]))
+    assert names == ["DPRK", "US", "US"] and positions.tolist() == [1, -1, 0]
+
+
+def test_outlet_actor_tone_sorted_by_outlet_then_actor_with_article_counts():
+    mentions = _random_mentions(7)
+    articles = pd.DataFrame({"article_id": ["c", "a", "b"], "outlet": ["o2", "o1", "o2"]})
+    table = tone.outlet_actor_tone(mentions, articles, ["US", "Russia"], "vader_sentence")
+    assert table[["outlet", "actor", "n_articles"]].values.tolist() == [
+        ["o1", "Russia", 1], ["o1", "US", 1], ["o2", "Russia", 2], ["o2", "US", 2]]
+    expected = mentions[mentions["article_id"].isin(["b", "c"]) & (mentions["actor"] == "US")]
+    assert table["n_mentions"].iat[3] == len(expected)
