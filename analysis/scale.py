@@ -45,7 +45,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -69,6 +69,9 @@ DEFAULT_BATCH_SIZE = 200
 # Tasks queued per worker: one running, one waiting, so a worker never idles while the main
 # process writes; memory holds at most (workers x this + 1) batches.
 IN_FLIGHT_PER_WORKER = 2
+# Articles per task once fewer than (workers x batch size) articles remain: the last tasks are
+# small, so no worker sits idle for a whole batch's time while another finishes the input.
+TAIL_BATCH_SIZE = 50
 ENGINES = ("local", "dask")
 FORMATS = ("parquet", "csv")
 # Tables a worker computes per batch (outlet_actor_tone and manifest are built by the main process).
@@ -503,17 +506,21 @@ def balanced_groups(weights: pd.Series, n_groups: int) -> list[list]:
 
 # ----------------------------------------------------------------------------- the run
 def estimate_total(path: Path | str | None) -> int | None:
-    """Cheap article count for the progress bar's ETA (None when not cheap, e.g. CSV)."""
+    """Cheap article count for the progress bar's ETA and the size of the last tasks (None when not
+    cheap, e.g. CSV, or when the path cannot be read: the corpus reader reports that properly)."""
     path = Path(path) if path is not None else config.RAW_ARTICLES_DIR
-    if path.is_dir():
-        return sum(1 for p in path.iterdir() if not p.name.startswith(".") and
-                   p.suffix.lower() in corpus.TEXT_SUFFIXES + corpus.HTML_SUFFIXES)
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        with path.open("rb") as fh:
-            return sum(1 for line in fh if line.strip())
-    if suffix == ".parquet":
-        return pq.ParquetFile(path).metadata.num_rows
+    try:
+        if path.is_dir():
+            return sum(1 for p in path.iterdir() if not p.name.startswith(".") and
+                       p.suffix.lower() in corpus.TEXT_SUFFIXES + corpus.HTML_SUFFIXES)
+        suffix = path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson"):
+            with path.open("rb") as fh:
+                return sum(1 for line in fh if line.strip())
+        if suffix == ".parquet":
+            return pq.ParquetFile(path).metadata.num_rows
+    except (OSError, pa.ArrowException):
+        return None
     return None
 
 
@@ -546,9 +553,12 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
         runner = make_engine(engine, jobs, scheduler, dask_processes)
         try:  # the workers are stopped before the staging folder can be removed
             cache = Cache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR_NAME, digest) if use_cache else None
-            bar = tqdm(total=estimate_total(corpus_path) if progress else None, desc="scoring", unit="article",
+            total = estimate_total(corpus_path) if progress or runner.workers > 1 else None
+            bar = tqdm(total=total if progress else None, desc="scoring", unit="article",
                        disable=not progress, file=sys.stderr, smoothing=0.1)
-            batches = corpus.iter_corpus(corpus_path, metadata, batch_size=batch_size, max_chars=max_chars)
+            batches = task_batches(corpus.iter_corpus(corpus_path, metadata, max_chars=max_chars,
+                                                      batch_size=min(batch_size, TAIL_BATCH_SIZE)),
+                                   batch_size, tail_from=None if total is None else total - runner.workers * batch_size)
             for counts in _run_batches(runner, batches, cache, method, digest, parts_dir):
                 summary.add(counts)
                 bar.update(counts.n_in)
@@ -570,6 +580,31 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
     assert summary.n_in == summary.n_scored + summary.n_skipped
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def task_batches(pieces: Iterable[pd.DataFrame], batch_size: int, tail_from: int | None) -> Iterator[pd.DataFrame]:
+    """Join small input ``pieces`` into tasks of ``batch_size`` articles; after the first
+    ``tail_from`` articles (None: never), each piece is a task of its own.
+
+    >>> pieces = [pd.DataFrame({"a": range(i, i + 2)}) for i in range(0, 10, 2)]
+    >>> [len(t) for t in task_batches(pieces, 4, tail_from=6)]
+    [4, 4, 2]
+    >>> [len(t) for t in task_batches(pieces, 4, tail_from=None)]
+    [4, 4, 2]
+    >>> [len(t) for t in task_batches(pieces, 6, tail_from=4)]
+    [6, 2, 2]
+    """
+    held: list[pd.DataFrame] = []
+    n_held = n_read = 0
+    for piece in pieces:
+        n_read += len(piece)
+        held.append(piece)
+        n_held += len(piece)
+        if n_held >= batch_size or (tail_from is not None and n_read > tail_from):
+            yield held[0] if len(held) == 1 else pd.concat(held, ignore_index=True)
+            held, n_held = [], 0
+    if held:
+        yield held[0] if len(held) == 1 else pd.concat(held, ignore_index=True)
 
 
 def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache | None, method: str,
