@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.actors import _stable_sort_order
-from analysis.lexicons import ActorLexicon, FrameLexicon, matching_copy
+from analysis.actors import _checked_copies, _stable_sort_order
+from analysis.lexicons import ActorLexicon, FrameLexicon
 
 __all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "KWIC_WINDOW_WORDS",
            "PER_WORDS", "find_frame_hits", "frame_rates", "actor_frames"]
@@ -44,20 +44,24 @@ def _kwic(sentence: str, start: int, end: int, window: int = KWIC_WINDOW_WORDS) 
     return " ".join(left), " ".join(right)
 
 
-def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFrame:
+def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon,
+                    copies: list[str | None] | None = None) -> pd.DataFrame:
     """One row per frame-term hit with KWIC context; ``sentence[start:end] == match``.
 
     One regex pass per sentence over all frames: where terms overlap, the longest (leftmost)
     match wins, so a span of text counts once (within a frame and across frames).
+    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made.
     """
     matcher, entries = frames.term_matcher, frames.group_entries
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
-    for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
-                                                                       "sentence", "voice"))):
-        if not isinstance(sent, str) or not sent:
+    arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
+                                                                    "sentence", "voice"))
+    copies = _checked_copies(copies, sents)
+    for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
+        if copy is None:
             continue
-        for m in matcher.finditer(matching_copy(sent)):
+        for m in matcher.finditer(copy):
             term = entries[m.lastindex - 1]
             start, end = m.span()
             left, right = _kwic(sent, start, end)

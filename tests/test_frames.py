@@ -223,3 +223,11 @@ def test_hit_frame_equals_the_dataframe_statement_on_unordered_rows():
         return table.reset_index(drop=True)
     for given in (rows, rows[::-1], sorted(rows[:4]), []):    # int ids sort as strings ("10" < "9")
         pd.testing.assert_frame_equal(_hit_frame(given), by_pandas(given), check_exact=True)
+
+
+def test_find_frame_hits_with_shared_copies_equals_without():
+    from analysis.lexicons import matching_copies
+    sents = _sentences("Sanctions isolate the state.", "", "See www.sanctions.org on trade\u2019s fall.")
+    copies = matching_copies(sents["sentence"].tolist())
+    pd.testing.assert_frame_equal(find_frame_hits(sents, FRAMES, copies), find_frame_hits(sents, FRAMES),
+                                  check_exact=True)
