@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.lexicons import ActorLexicon, matching_copy
+from analysis.lexicons import ActorLexicon, matching_copies
 
 __all__ = ["MENTION_COLUMNS", "COUNT_COLUMNS", "find_mentions", "mention_counts"]
 
@@ -21,26 +21,44 @@ COUNT_COLUMNS = ["article_id", "outlet", "actor", "n_mentions", "n_sentences"]
 _SORT_KEYS = ["article_id", "sentence_index", "start", "actor"]
 
 
-def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon) -> pd.DataFrame:
+def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon,
+                  copies: list[str | None] | None = None) -> pd.DataFrame:
     """One row per actor mention: ``sentence[start:end]`` is the matched text, ``alias`` the entry.
 
     Matching runs on a same-length normalised copy of each sentence (curly apostrophes, NBSP,
     URLs blanked), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
     give one mention (longest wins). A joint alias ("Russo-Korean") gives one row per actor.
+    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made (they are shared
+    with frame matching).
     """
     matcher, entries, excl = actors.alias_matcher, actors.group_entries, actors.exclude_matcher
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
-    for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
-                                                                       "sentence", "voice"))):
-        if not isinstance(sent, str) or not sent:
+    arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
+                                                                    "sentence", "voice"))
+    copies = _checked_copies(copies, sents)
+    for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
+        if copy is None:
             continue
-        for m in matcher.finditer(matching_copy(sent, excl)):
+        for m in matcher.finditer(excl.blank(copy) if excl is not None else copy):
             alias = entries[m.lastindex - 1]
             start, end = m.span()
             for actor in alias.actors:
                 rows.append((art, idx, actor, alias.text, start, end, sent, voice))
     return _mention_frame(rows)
+
+
+def _checked_copies(copies: list[str | None] | None, sents: list) -> list[str | None]:
+    """``copies`` if given (checked to be one per sentence), else the sentences' matching copies.
+
+    >>> _checked_copies(None, ["Kim\u2019s", ""])
+    ["Kim's", None]
+    """
+    if copies is None:
+        return matching_copies(sents)
+    if len(copies) != len(sents):
+        raise ValueError(f"{len(copies)} matching copies for {len(sents)} sentences")
+    return copies
 
 
 _STRING_COLUMNS = ("article_id", "actor", "alias", "sentence", "voice")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.lexicons import ActorLexicon, FrameLexicon, matching_copy
+from analysis.actors import _checked_copies, _stable_sort_order
+from analysis.lexicons import ActorLexicon, FrameLexicon
 
 __all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "KWIC_WINDOW_WORDS",
            "PER_WORDS", "find_frame_hits", "frame_rates", "actor_frames"]
@@ -35,36 +36,59 @@ def _kwic(sentence: str, start: int, end: int, window: int = KWIC_WINDOW_WORDS) 
     >>> _kwic("one two three four five six seven", 14, 18, window=2)
     ('two three', 'five six')
     """
-    left = sentence[:start].split()
-    right = sentence[end:].split()
-    return " ".join(left[-window:] if window else []), " ".join(right[:window])
+    if not window:
+        return "", ""
+    # Split off only the ``window`` words next to the hit, not the whole prefix and suffix.
+    left = sentence[:start].rsplit(None, window)[-window:]
+    right = sentence[end:].split(None, window)[:window]
+    return " ".join(left), " ".join(right)
 
 
-def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon) -> pd.DataFrame:
+def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon,
+                    copies: list[str | None] | None = None) -> pd.DataFrame:
     """One row per frame-term hit with KWIC context; ``sentence[start:end] == match``.
 
     One regex pass per sentence over all frames: where terms overlap, the longest (leftmost)
     match wins, so a span of text counts once (within a frame and across frames).
+    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made.
     """
     matcher, entries = frames.term_matcher, frames.group_entries
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
-    for art, idx, sent, voice in zip(*(sentences[c].tolist() for c in ("article_id", "sentence_index",
-                                                                       "sentence", "voice"))):
-        if not isinstance(sent, str) or not sent:
+    arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
+                                                                    "sentence", "voice"))
+    copies = _checked_copies(copies, sents)
+    for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
+        if copy is None:
             continue
-        for m in matcher.finditer(matching_copy(sent)):
+        for m in matcher.finditer(copy):
             term = entries[m.lastindex - 1]
             start, end = m.span()
             left, right = _kwic(sent, start, end)
             rows.append((art, idx, term.frame, term.text, sent[start:end], start, end, left, right,
                          sent, voice))
-    df = pd.DataFrame(rows, columns=FRAME_HIT_COLUMNS)
-    for col in ("article_id", "frame", "term", "match", "left_context", "right_context", "sentence", "voice"):
-        df[col] = df[col].astype("str")
-    for col in ("sentence_index", "start", "end"):
-        df[col] = df[col].astype("int64")
-    return df.sort_values(["article_id", "sentence_index", "start", "frame"], kind="stable").reset_index(drop=True)
+    return _hit_frame(rows)
+
+
+_HIT_INT_COLUMNS = ("sentence_index", "start", "end")
+_HIT_SORT_KEYS = ["article_id", "sentence_index", "start", "frame"]
+
+
+def _hit_frame(rows: list) -> pd.DataFrame:
+    """The frame-hits table of ``rows`` (tuples in ``FRAME_HIT_COLUMNS`` order): typed, sorted by
+    ``_HIT_SORT_KEYS`` (as a stable sort).
+
+    >>> _hit_frame([("b", 0, "f", "t", "m", 0, 1, "", "", "m", "author"),
+    ...             ("a", 1, "f", "t", "m", 0, 1, "", "", "m", "quoted")])["article_id"].tolist()
+    ['a', 'b']
+    """
+    columns = list(zip(*rows)) if rows else [()] * len(FRAME_HIT_COLUMNS)
+    df = pd.DataFrame({name: pd.Series(values, dtype="int64" if name in _HIT_INT_COLUMNS else "str")
+                       for name, values in zip(FRAME_HIT_COLUMNS, columns)})
+    order = _stable_sort_order(df, _HIT_SORT_KEYS)
+    if (order[1:] < order[:-1]).any():        # rows come mostly in order: reorder only when needed
+        df = df.take(order).reset_index(drop=True)
+    return df
 
 
 def _article_rows(articles: pd.DataFrame) -> np.ndarray:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import yaml
@@ -30,7 +30,7 @@ from analysis.text import normalize_for_matching
 
 __all__ = [
     "Alias", "Actor", "ActorLexicon", "EntryMatcher", "Exclusion", "Frame", "FrameLexicon", "LexiconError",
-    "Term", "entry_regex", "matching_copy", "lexicon_table", "load_actors", "load_frames",
+    "Term", "entry_regex", "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
 ]
 
 ACTOR_GROUPS = ("core", "other")
@@ -364,6 +364,18 @@ def matching_copy(sentence: str, exclude: EntryMatcher | None = None) -> str:
     if _may_contain_url(text):
         text = URL_PATTERN.sub(_blank, text)
     return exclude.blank(text) if exclude is not None else text
+
+
+def matching_copies(sentences: Iterable) -> list[str | None]:
+    """``matching_copy`` of each sentence without exclusions; None where there is no text to match.
+
+    Actor and frame matching can share these (``find_mentions`` blanks its exclusions itself).
+
+    >>> matching_copies(["Kim\u2019s visit", "", None])
+    ["Kim's visit", None, None]
+    """
+    return [matching_copy(sentence) if isinstance(sentence, str) and sentence else None
+            for sentence in sentences]
 
 
 def _may_contain_url(text: str) -> bool:

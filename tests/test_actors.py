@@ -173,3 +173,13 @@ def test_mention_frame_equals_the_dataframe_statement_on_unordered_rows():
         return table.reset_index(drop=True)
     for given in (rows, rows[::-1], sorted(rows[:4]), []):    # int ids sort as strings ("10" < "9")
         pd.testing.assert_frame_equal(actors._mention_frame(given), by_pandas(given), check_exact=True)
+
+
+def test_find_mentions_with_shared_copies_equals_without():
+    from analysis.lexicons import matching_copies
+    texts = ["Putin met Kim in Kim Il Sung Square.", "", "See www.kim.kp about Putin\u2019s visit."]
+    sents = _sentences(*texts)
+    copies = matching_copies(sents["sentence"].tolist())
+    pd.testing.assert_frame_equal(find_mentions(sents, LEX, copies), find_mentions(sents, LEX), check_exact=True)
+    with pytest.raises(ValueError):
+        find_mentions(sents, LEX, copies[:1])

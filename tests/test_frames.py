@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import random
 from types import SimpleNamespace
 
 import numpy as np
@@ -188,3 +189,45 @@ def test_matching_pairs_is_an_inner_join():
     left, right = np.array([2, 7, 2, 4]), np.array([2, 2, 4, 9])
     pairs = sorted(zip(*(p.tolist() for p in frame_matching._matching_pairs(left, right))))
     assert pairs == sorted((i, j) for i in range(4) for j in range(4) if left[i] == right[j])
+
+
+def test_kwic_equals_splitting_the_whole_prefix_and_suffix():
+    from analysis.frames import _kwic
+    rng = random.Random(7)
+    pieces = ["a", "bb", " ", "  ", "\t", "\n", "\u00a0", "x-y", ","]
+    for _ in range(2000):
+        sentence = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30)))
+        start = rng.randrange(0, len(sentence) + 1)
+        end = rng.randrange(start, len(sentence) + 1)
+        for window in (0, 1, 2, 5):
+            left, right = sentence[:start].split(), sentence[end:].split()
+            expected = (" ".join(left[-window:] if window else []), " ".join(right[:window]))
+            assert _kwic(sentence, start, end, window) == expected
+
+
+def test_hit_frame_equals_the_dataframe_statement_on_unordered_rows():
+    from analysis.frames import _hit_frame
+    rows = [("b", 2, "f2", "t", "m", 4, 8, "l", "r", "s", "author"),
+            ("a", 0, "f2", "t", "m", 0, 8, "l", "r", "t", "quoted"),
+            ("a", 0, "f1", "t", "m", 0, 8, "l", "", "t", "quoted"),
+            ("b", 1, "f1", "t", "m", 0, 2, "", "r", "u", "author"),
+            (10, 0, "f1", "t", "m", 0, 2, "l", "r", "v", "author"),
+            (9, 0, "f1", "t", "m", 0, 2, "l", "r", "w", float("nan"))]
+    def by_pandas(rows):   # the straightforward statement: infer, cast, sort
+        table = pd.DataFrame(rows, columns=FRAME_HIT_COLUMNS)
+        for col in ("article_id", "frame", "term", "match", "left_context", "right_context", "sentence", "voice"):
+            table[col] = table[col].astype("str")
+        for col in ("sentence_index", "start", "end"):
+            table[col] = table[col].astype("int64")
+        table = table.sort_values(["article_id", "sentence_index", "start", "frame"], kind="stable")
+        return table.reset_index(drop=True)
+    for given in (rows, rows[::-1], sorted(rows[:4]), []):    # int ids sort as strings ("10" < "9")
+        pd.testing.assert_frame_equal(_hit_frame(given), by_pandas(given), check_exact=True)
+
+
+def test_find_frame_hits_with_shared_copies_equals_without():
+    from analysis.lexicons import matching_copies
+    sents = _sentences("Sanctions isolate the state.", "", "See www.sanctions.org on trade\u2019s fall.")
+    copies = matching_copies(sents["sentence"].tolist())
+    pd.testing.assert_frame_equal(find_frame_hits(sents, FRAMES, copies), find_frame_hits(sents, FRAMES),
+                                  check_exact=True)

@@ -202,3 +202,9 @@ def test_required_words_are_implied_by_every_exclusion():
     for actor in actors.actors:
         for exclusion in actor.exclude:
             assert any(word in exclusion.text.lower() for word in words)
+
+
+def test_matching_copies_are_matching_copy_or_none():
+    from analysis.lexicons import matching_copies, matching_copy
+    texts = ["Kim\u2019s site www.kim.kp", "", None, float("nan"), "plain"]
+    assert matching_copies(texts) == [matching_copy(texts[0]), None, None, None, "plain"]
