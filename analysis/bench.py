@@ -191,7 +191,9 @@ def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: in
     with RssSampler() as sampler, tempfile.TemporaryDirectory(prefix="analysis-bench-") as tmp:
         work = Path(tmp)
         corpus_path, sentences_path = work / "corpus.jsonl", work / "sentences.jsonl"
-        write_synthetic_corpus(n, corpus_path, sentences_path)
+        # In a child too: building the corpus loads pandas and the sentence pool, which this
+        # process would otherwise hold (and the sampler count) through every measurement.
+        in_fresh_process(write_synthetic_corpus, n, corpus_path, sentences_path)
         floor = in_fresh_process(measure_floor, sentences_path)
         jobs1 = measure_scoring(corpus_path, work, jobs=1, batch_size=batch_size)
         all_cores = measure_scoring(corpus_path, work, jobs=jobs, batch_size=batch_size)

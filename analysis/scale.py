@@ -476,14 +476,22 @@ def _outlet_actor_tone(parts_dir: Path, actor_names: Sequence[str], method: str,
     outlet_of_mention = mentions["article_id"].map(articles.set_index("article_id")["outlet"])
     groups = balanced_groups(outlet_of_mention.value_counts().reindex(articles["outlet"].unique(), fill_value=0),
                              runner.workers * OUTLET_TASKS_PER_WORKER)
-    handles = []
-    for outlets in groups:
-        group_articles = articles[articles["outlet"].isin(outlets)]
-        group_mentions = mentions[outlet_of_mention.isin(outlets)]
-        for actor in actor_names:
-            cell = group_mentions[group_mentions["actor"] == actor].reset_index(drop=True)
-            handles.append(runner.submit(tone.outlet_actor_tone, cell, group_articles, [actor], method))
-    return sort_table("outlet_actor_tone", pd.concat([runner.result(h) for h in handles], ignore_index=True))
+
+    def tasks():       # built one at a time: only the tasks in flight hold a copy of their rows
+        for outlets in groups:
+            group_articles = articles[articles["outlet"].isin(outlets)]
+            group_mentions = mentions[outlet_of_mention.isin(outlets)]
+            for actor in actor_names:
+                cell = group_mentions[group_mentions["actor"] == actor].reset_index(drop=True)
+                yield runner.submit(tone.outlet_actor_tone, cell, group_articles, [actor], method)
+
+    results, pending = [], collections.deque()
+    for handle in tasks():
+        pending.append(handle)
+        if len(pending) >= runner.workers * IN_FLIGHT_PER_WORKER:
+            results.append(runner.result(pending.popleft()))
+    results.extend(runner.result(handle) for handle in pending)
+    return sort_table("outlet_actor_tone", pd.concat(results, ignore_index=True))
 
 
 def balanced_groups(weights: pd.Series, n_groups: int) -> list[list]:

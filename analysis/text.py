@@ -145,6 +145,10 @@ def _has_outer_whitespace(text: str) -> bool:
 # handles are 1-15 word characters).
 _TWEET_FOOTER_TAIL = r"\(@\w{1,15}\)[ ]+[A-Z][a-z]+[ ]+\d{1,2},[ ]+\d{4}$"
 _TWEET_FOOTER_TAIL_PATTERN = re.compile("(?m)" + _TWEET_FOOTER_TAIL)
+# The display name before the handle: Twitter allows 50 characters; flags and other emoji take two
+# code points each. A longer line is prose that happens to end like a footer (a one-line article
+# quoting a tweet): it must not be deleted whole.
+TWEET_NAME_MAX_CHARS = 80
 
 
 # Applied in this order by ``clean_text``. Invisible characters go first so they cannot hide a
@@ -250,7 +254,7 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
     ),
     CleaningRule(
         "tweet_attribution_lines",
-        re.compile(r"(?m)^(?:[—–][ ]*)?[^\n]*" + _TWEET_FOOTER_TAIL + r"\n?"),
+        re.compile(r"(?m)^(?:[—–][ ]*)?[^\n]{0,%d}" % TWEET_NAME_MAX_CHARS + _TWEET_FOOTER_TAIL + r"\n?"),
         "",
         "The attribution footer of an embedded tweet ('— MFA Russia 🇷🇺 (@mfa_russia) June 18, "
         "2024' in 002) is page furniture, not a sentence.",

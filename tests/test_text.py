@@ -713,3 +713,12 @@ def test_verb_patterns_agree_with_plain_ignorecase_alternation(verb):
                     plain.search(sample, start) is None), (sample, start)
                 assert text._SPEECH_ACT_FINDER.found_in(sample, start, len(sample)) == (
                     plain.search(sample, start) is not None), (sample, start)
+
+
+def test_tweet_footer_rule_removes_footer_lines_but_never_a_long_line_of_prose():
+    footer = "— MFA Russia 🇷🇺 (@mfa_russia) June 18, 2024"
+    assert text.clean_text(f"Putin arrived.\n{footer}\nKim waited.") == "Putin arrived.\nKim waited."
+    # A one-line article (as JSONL and CSV corpora often hold) that ends like a footer stays whole.
+    one_line = ("Putin arrived in Pyongyang. " * 10 +
+                "Trump wrote: great day — Donald J. Trump (@realDonaldTrump) January 20, 2017")
+    assert text.clean_text(one_line) == one_line
