@@ -71,11 +71,19 @@ def _mention_frame(rows: list) -> pd.DataFrame:
     ...                 ("a", 1, "US", "US", 3, 5, "So US", "quoted")])["article_id"].tolist()
     ['a', 'b']
     """
-    columns = list(zip(*rows)) if rows else [()] * len(MENTION_COLUMNS)
-    df = pd.DataFrame({name: pd.Series(values, dtype="str" if name in _STRING_COLUMNS else "int64")
-                       for name, values in zip(MENTION_COLUMNS, columns)})
-    order = _stable_sort_order(df, _SORT_KEYS)
-    if (order[1:] < order[:-1]).any():        # rows come mostly in order: reorder only when needed
+    return sorted_row_frame(rows, MENTION_COLUMNS, _STRING_COLUMNS, _SORT_KEYS)
+
+
+def sorted_row_frame(rows: list, columns: list[str], string_columns, sort_keys: list[str]) -> pd.DataFrame:
+    """A table of ``rows`` (tuples in ``columns`` order): ``string_columns`` as "str", the rest int64,
+    rows in the order of a stable sort by ``sort_keys`` (matchers emit rows almost in order, so the
+    rows are reordered only when they are not).
+    """
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    df = pd.DataFrame({name: pd.Series(column, dtype="str" if name in string_columns else "int64")
+                       for name, column in zip(columns, values)})
+    order = _stable_sort_order(df, sort_keys)
+    if (order[1:] < order[:-1]).any():
         df = df.take(order).reset_index(drop=True)
     return df
 

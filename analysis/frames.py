@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.actors import _checked_copies, _stable_sort_order
+from analysis.actors import _checked_copies, sorted_row_frame
 from analysis.lexicons import ActorLexicon, FrameLexicon
 
 __all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "KWIC_WINDOW_WORDS",
@@ -82,13 +82,8 @@ def _hit_frame(rows: list) -> pd.DataFrame:
     ...             ("a", 1, "f", "t", "m", 0, 1, "", "", "m", "quoted")])["article_id"].tolist()
     ['a', 'b']
     """
-    columns = list(zip(*rows)) if rows else [()] * len(FRAME_HIT_COLUMNS)
-    df = pd.DataFrame({name: pd.Series(values, dtype="int64" if name in _HIT_INT_COLUMNS else "str")
-                       for name, values in zip(FRAME_HIT_COLUMNS, columns)})
-    order = _stable_sort_order(df, _HIT_SORT_KEYS)
-    if (order[1:] < order[:-1]).any():        # rows come mostly in order: reorder only when needed
-        df = df.take(order).reset_index(drop=True)
-    return df
+    string_columns = [name for name in FRAME_HIT_COLUMNS if name not in _HIT_INT_COLUMNS]
+    return sorted_row_frame(rows, FRAME_HIT_COLUMNS, string_columns, _HIT_SORT_KEYS)
 
 
 def _article_rows(articles: pd.DataFrame) -> np.ndarray:
