@@ -67,14 +67,14 @@ DEFAULT_TONE_METHOD = "lexicon_attribution"
 # so IPC stays cheap and memory bounded, and gives enough tasks to balance two or more workers.
 DEFAULT_BATCH_SIZE = 200
 # Tasks queued per worker: one running, one waiting, so a worker never idles while the main
-# process writes; memory holds at most (workers x this + 1) batches.
+# process reads the next batch; memory holds at most (workers x this + 1) batches.
 IN_FLIGHT_PER_WORKER = 2
 # Articles per task once fewer than (workers x batch size) articles remain: the last tasks are
 # small, so no worker sits idle for a whole batch's time while another finishes the input.
 TAIL_BATCH_SIZE = 50
 ENGINES = ("local", "dask")
 FORMATS = ("parquet", "csv")
-# Tables a worker computes per batch (outlet_actor_tone and manifest are built by the main process).
+# Tables scored per batch (the batch's manifest is built beside them; outlet_actor_tone at the end).
 BATCH_TABLES = ("articles", "sentences", "mentions", "frame_hits", "article_actor_tone", "frame_rates",
                 "actor_frames")
 OUTPUT_TABLES = ("articles", "manifest", "sentences", "mentions", "frame_hits", "article_actor_tone",
@@ -485,13 +485,21 @@ def _outlet_actor_tone(parts_dir: Path, actor_names: Sequence[str], method: str,
                 cell = group_mentions[group_mentions["actor"] == actor].reset_index(drop=True)
                 yield runner.submit(tone.outlet_actor_tone, cell, group_articles, [actor], method)
 
-    results, pending = [], collections.deque()
-    for handle in tasks():
-        pending.append(handle)
-        if len(pending) >= runner.workers * IN_FLIGHT_PER_WORKER:
-            results.append(runner.result(pending.popleft()))
-    results.extend(runner.result(handle) for handle in pending)
+    results = list(_in_submission_order(runner, tasks(), runner.result))
     return sort_table("outlet_actor_tone", pd.concat(results, ignore_index=True))
+
+
+def _in_submission_order(runner: _Engine, submitted: Iterable, collect) -> Iterator:
+    """``collect(item)`` for each item of ``submitted``, in order, pulling (and so submitting) new
+    items only while fewer than ``IN_FLIGHT_PER_WORKER`` per worker are waiting to be collected."""
+    max_in_flight = max(1, runner.workers * IN_FLIGHT_PER_WORKER)
+    pending: collections.deque = collections.deque()
+    for item in submitted:
+        pending.append(item)
+        if len(pending) >= max_in_flight:
+            yield collect(pending.popleft())
+    while pending:
+        yield collect(pending.popleft())
 
 
 def balanced_groups(weights: pd.Series, n_groups: int) -> list[list]:
@@ -616,10 +624,21 @@ def task_batches(pieces: Iterable[pd.DataFrame], batch_size: int, tail_from: int
 
 
 def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache | None, method: str,
-                 digest: str, parts_dir: Path) -> Iterable[BatchCounts]:
+                 digest: str, parts_dir: Path) -> Iterator[BatchCounts]:
     """Submit every batch, keeping ``IN_FLIGHT_PER_WORKER`` per worker queued; yield counts in input order."""
-    max_in_flight = max(1, runner.workers * IN_FLIGHT_PER_WORKER)
-    pending: collections.deque = collections.deque()
+
+    def submitted():
+        for number, batch in enumerate(batches, start=1):     # part 0 is outlet_actor_tone's
+            scoreable = batch[batch["status"] == corpus.STATUS_SCORED]
+            keys = article_keys(scoreable, digest) if cache is not None else [""] * len(scoreable)
+            hits = cache.locate(keys) if cache is not None else [None] * len(scoreable)
+            job = BatchJob(number, method, digest, parts_dir, cache.dir if cache is not None else None)
+            if runner.shares_filesystem:
+                yield batch, keys, hits, job, runner.submit(process_batch, batch, keys, hits, job), False
+            else:
+                misses = scoreable[[hit is None for hit in hits]].reset_index(drop=True)
+                handle = runner.submit(score_batch, misses, method, digest) if len(misses) else None
+                yield batch, keys, hits, job, handle, True
 
     def collect(item) -> BatchCounts:
         batch, keys, hits, job, handle, written_here = item
@@ -628,22 +647,7 @@ def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache 
             return process_batch(batch, keys, hits, job, computed=computed)
         return runner.result(handle)
 
-    for number, batch in enumerate(batches, start=1):     # part 0 is outlet_actor_tone's
-        scoreable = batch[batch["status"] == corpus.STATUS_SCORED]
-        keys = article_keys(scoreable, digest) if cache is not None else [""] * len(scoreable)
-        hits = cache.locate(keys) if cache is not None else [None] * len(scoreable)
-        job = BatchJob(number, method, digest, parts_dir, cache.dir if cache is not None else None)
-        if runner.shares_filesystem:
-            item = (batch, keys, hits, job, runner.submit(process_batch, batch, keys, hits, job), False)
-        else:
-            misses = scoreable[[hit is None for hit in hits]].reset_index(drop=True)
-            handle = runner.submit(score_batch, misses, method, digest) if len(misses) else None
-            item = (batch, keys, hits, job, handle, True)
-        pending.append(item)
-        while len(pending) >= max_in_flight:
-            yield collect(pending.popleft())
-    while pending:
-        yield collect(pending.popleft())
+    return _in_submission_order(runner, submitted(), collect)
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
