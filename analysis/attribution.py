@@ -202,22 +202,11 @@ def _clause_ids(raw_tokens: Sequence[str]) -> np.ndarray:
     >>> _clause_ids("Smith won but Jones lost".split()).tolist()
     [0, 0, 1, 1, 1]
     """
-    ids = []
-    current = 0
-    pending = False                      # a boundary seen after the previous token
-    for raw in raw_tokens:
-        word = raw.lower().strip(_QUOTES_AND_BRACKETS)
-        is_dash = word in CLAUSE_DASHES
-        if pending or (ids and (is_dash or word in CLAUSE_OPENERS)):
-            current += 1
-        ids.append(current)
-        # the dash itself already opened the new clause
-        pending = not is_dash and raw[-1:] in _CLAUSE_END_CHARS and \
-            raw.rstrip(_CLOSING_QUOTES).endswith(CLAUSE_CLOSING_PUNCTUATION)
-    return np.array(ids, dtype=int)
+    return np.array(_clause_id_list(raw_tokens), dtype=int)
 
 
-# Per raw token: does a clause boundary lie before it (OPENS) / after it (CLOSES)? See ``_clause_ids``.
+# Per raw token: does a clause boundary lie before it (OPENS) / after it (CLOSES)? The rules of
+# ``_clause_ids``, token by token (``_clause_flags``).
 _OPENS_CLAUSE = 1
 _CLOSES_CLAUSE = 2
 # Bound on the raw token -> boundary flags cache (cleared when full; ~100 bytes per entry).
@@ -225,7 +214,7 @@ CLAUSE_CACHE_MAX_ENTRIES = 100_000
 
 
 def _clause_flags(raw: str) -> int:
-    """``_OPENS_CLAUSE`` / ``_CLOSES_CLAUSE`` bits of one raw token, by the rules of ``_clause_ids``."""
+    """``_OPENS_CLAUSE`` / ``_CLOSES_CLAUSE`` bits of one raw token (see ``_clause_ids``)."""
     word = raw.lower().strip(_QUOTES_AND_BRACKETS)
     if word in CLAUSE_DASHES:
         return _OPENS_CLAUSE             # the dash itself opens the new clause, and closes none
@@ -245,7 +234,7 @@ _CLAUSE_FLAGS = _ClauseFlagCache()
 
 
 def _clause_id_list(raw_tokens: Sequence[str]) -> list[int]:
-    """``_clause_ids(raw_tokens).tolist()``, faster: only the few flagged tokens are visited.
+    """``_clause_ids(raw_tokens).tolist()``: only the few tokens that open or close a clause are visited.
 
     >>> _clause_id_list("Smith won, but Jones lost -- again".split())
     [0, 0, 1, 1, 1, 2, 2]
