@@ -46,6 +46,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from analysis import config, vader_fast
+from analysis.memo import Memo
 from analysis import tone as tone_module
 
 TONE_LABELS = ("negative", "neutral", "positive")
@@ -222,15 +223,7 @@ def _clause_flags(raw: str) -> int:
     return (_OPENS_CLAUSE if word in CLAUSE_OPENERS else 0) | (_CLOSES_CLAUSE if closes else 0)
 
 
-class _ClauseFlagCache(dict):
-    """raw token -> ``_clause_flags(token)``, filled on first use (a pure function of the token)."""
-
-    def __missing__(self, raw: str) -> int:
-        flags = self[raw] = _clause_flags(raw)
-        return flags
-
-
-_CLAUSE_FLAGS = _ClauseFlagCache()
+_CLAUSE_FLAGS = Memo(_clause_flags)      # raw token -> its flags
 
 
 def _clause_id_list(raw_tokens: Sequence[str]) -> list[int]:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from analysis.memo import Memo
+
 __all__ = [
     "CleaningRule",
     "CLEANING_RULES",
@@ -674,19 +676,16 @@ def word_tokens(text: str) -> list[str]:
     return [token.lower().replace("’", "'") for token in WORD_TOKEN_PATTERN.findall(text)]
 
 
-class _ChunkWordCounts(dict):
-    """whitespace-free chunk -> its number of ``WORD_TOKEN_PATTERN`` tokens, filled on first use."""
-
-    def __missing__(self, chunk: str) -> int:
-        count = self[chunk] = len(WORD_TOKEN_PATTERN.findall(chunk))
-        return count
+def _chunk_word_count(chunk: str) -> int:
+    """Number of ``WORD_TOKEN_PATTERN`` tokens in one whitespace-free chunk."""
+    return len(WORD_TOKEN_PATTERN.findall(chunk))
 
 
 # Bound on the chunk cache (per process); it is cleared when full. Chunks are words with their
 # punctuation ("said,", "Kim’s"), so a news corpus repeats most of them; 100k short entries
 # take roughly 15 MB.
 CHUNK_CACHE_MAX_ENTRIES = 100_000
-_CHUNK_WORD_COUNTS = _ChunkWordCounts()
+_CHUNK_WORD_COUNTS = Memo(_chunk_word_count)
 
 
 def count_words(text: str) -> int:

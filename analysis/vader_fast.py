@@ -54,12 +54,14 @@ import importlib.util
 import math
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from analysis.memo import Memo
 
 __all__ = [
     "FastVader",
@@ -278,29 +280,21 @@ def _strip_punc_if_word(token: str) -> str:
     return token if len(stripped) <= EMOTICON_MAX_STRIPPED_LEN else stripped
 
 
-class _LowerWordCache(dict):
-    """raw token -> ``_strip_punc_if_word(token).lower()``, filled on first use (pure function)."""
-
-    def __missing__(self, token: str) -> str:
-        word_lower = self[token] = _strip_punc_if_word(token).lower()
-        return word_lower
+def _lower_word(token: str) -> str:
+    """A raw token's lower-cased VADER word."""
+    return _strip_punc_if_word(token).lower()
 
 
-class _KeptWordCache(dict):
-    """raw token -> its lower-cased VADER word if ``keep(word)``, else "" (filled on first use).
+def _kept_word(keep: Callable[[str], bool]) -> Callable[[str], str]:
+    """raw token -> its lower-cased VADER word if ``keep(word)``, else "".
 
     Mapping the many words a rule ignores to "" lets one C-level pass (``map``, ``compress``)
     find the few tokens worth a Python-level look.
     """
-
-    def __init__(self, keep) -> None:
-        super().__init__()
-        self._keep = keep
-
-    def __missing__(self, token: str) -> str:
-        word_lower = _strip_punc_if_word(token).lower()
-        kept = self[token] = word_lower if self._keep(word_lower) else ""
-        return kept
+    def kept(token: str) -> str:
+        word_lower = _lower_word(token)
+        return word_lower if keep(word_lower) else ""
+    return kept
 
 
 # Words that can carry a valence: lexicon words except boosters (always 0 in VADER).
@@ -327,9 +321,9 @@ def _is_context_word(word_lower: str) -> bool:
 # the marked-word cache, key strings included, and 17 MB if all three caches hold every one
 # (tracemalloc; the marked / context caches mostly hold the shared "").
 WORD_CACHE_MAX_ENTRIES = 100_000
-_LOWER_WORD_CACHE = _LowerWordCache()
-_MARKED_WORD_CACHE = _KeptWordCache(_MARKED_WORDS.__contains__)
-_CONTEXT_WORD_CACHE = _KeptWordCache(_is_context_word)
+_LOWER_WORD_CACHE = Memo(_lower_word)
+_MARKED_WORD_CACHE = Memo(_kept_word(_MARKED_WORDS.__contains__))
+_CONTEXT_WORD_CACHE = Memo(_kept_word(_is_context_word))
 _WORD_CACHES = (_LOWER_WORD_CACHE, _MARKED_WORD_CACHE, _CONTEXT_WORD_CACHE)
 
 
