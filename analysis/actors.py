@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.lexicons import ActorLexicon, matching_copies
+from analysis.lexicons import ActorLexicon, ensure_matching_copies
 
 __all__ = ["MENTION_COLUMNS", "COUNT_COLUMNS", "find_mentions", "mention_counts"]
 
@@ -36,7 +36,7 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon,
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                     "sentence", "voice"))
-    copies = _checked_copies(copies, sents)
+    copies = ensure_matching_copies(sents, copies)
     for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
         if copy is None:
             continue
@@ -46,19 +46,6 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon,
             for actor in alias.actors:
                 rows.append((art, idx, actor, alias.text, start, end, sent, voice))
     return _mention_frame(rows)
-
-
-def _checked_copies(copies: list[str | None] | None, sents: list) -> list[str | None]:
-    """``copies`` if given (checked to be one per sentence), else the sentences' matching copies.
-
-    >>> _checked_copies(None, ["Kim\u2019s", ""])
-    ["Kim's", None]
-    """
-    if copies is None:
-        return matching_copies(sents)
-    if len(copies) != len(sents):
-        raise ValueError(f"{len(copies)} matching copies for {len(sents)} sentences")
-    return copies
 
 
 _STRING_COLUMNS = ("article_id", "actor", "alias", "sentence", "voice")

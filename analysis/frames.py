@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.actors import _checked_copies, sorted_row_frame
-from analysis.lexicons import ActorLexicon, FrameLexicon
+from analysis.actors import sorted_row_frame
+from analysis.lexicons import ActorLexicon, FrameLexicon, ensure_matching_copies
+from analysis.tone import take_column
 
 __all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "KWIC_WINDOW_WORDS",
            "PER_WORDS", "find_frame_hits", "frame_rates", "actor_frames"]
@@ -57,7 +58,7 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon,
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                     "sentence", "voice"))
-    copies = _checked_copies(copies, sents)
+    copies = ensure_matching_copies(sents, copies)
     for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
         if copy is None:
             continue
@@ -113,16 +114,6 @@ def _codes_among(values: pd.Series, names) -> tuple[np.ndarray, np.ndarray, int]
     return pd.Index(distinct).get_indexer(values), name_codes, len(distinct)
 
 
-def _taken(values: pd.Series | list, positions: np.ndarray) -> pd.Series:
-    """``values`` at ``positions`` as a new column: its dtype kept (a list's inferred, as by ``pd.Series``).
-
-    >>> _taken(["x", "y"], np.array([1, 1, 0])).tolist()
-    ['y', 'y', 'x']
-    """
-    column = values if isinstance(values, pd.Series) else pd.Series(values)
-    return pd.Series(column.array.take(positions), dtype=column.dtype)
-
-
 def _per_thousand_words(hits: np.ndarray, n_words: np.ndarray) -> np.ndarray:
     """``hits / n_words * PER_WORDS``, NaN where there are no words.
 
@@ -148,11 +139,11 @@ def frame_rates(frame_hits: pd.DataFrame, articles: pd.DataFrame, frames: FrameL
     n_words = np.repeat(articles["n_words"].astype("float64").to_numpy()[rows], len(names))
     article_rows = np.repeat(rows, len(names))
     return pd.DataFrame({
-        "article_id": _taken(articles["article_id"], article_rows),
-        "outlet": _taken(articles["outlet"], article_rows),
-        "frame": _taken(names, np.tile(np.arange(len(names)), len(rows))),
+        "article_id": take_column(articles["article_id"], article_rows),
+        "outlet": take_column(articles["outlet"], article_rows),
+        "frame": take_column(names, np.tile(np.arange(len(names)), len(rows))),
         "hits": hits,
-        "n_words": _taken(articles["n_words"], article_rows),
+        "n_words": take_column(articles["n_words"], article_rows),
         "rate_per_1000_words": _per_thousand_words(hits, n_words),
     })
 
@@ -210,10 +201,10 @@ def actor_frames(mentions: pd.DataFrame, frame_hits: pd.DataFrame, articles: pd.
     n_actor = np.repeat(n_actor.ravel(), len(frame_names))
     article_rows = np.repeat(rows, len(actor_names) * len(frame_names))
     return pd.DataFrame({
-        "article_id": _taken(articles["article_id"], article_rows),
-        "outlet": _taken(articles["outlet"], article_rows),
-        "actor": _taken(actor_names, np.tile(np.repeat(np.arange(len(actor_names)), len(frame_names)), len(rows))),
-        "frame": _taken(frame_names, np.tile(np.arange(len(frame_names)), len(rows) * len(actor_names))),
+        "article_id": take_column(articles["article_id"], article_rows),
+        "outlet": take_column(articles["outlet"], article_rows),
+        "actor": take_column(actor_names, np.tile(np.repeat(np.arange(len(actor_names)), len(frame_names)), len(rows))),
+        "frame": take_column(frame_names, np.tile(np.arange(len(frame_names)), len(rows) * len(actor_names))),
         "n_actor_sentences": n_actor,
         "n_cooccur_sentences": n_both.ravel(),
         "share": n_both.ravel() / np.where(n_actor > 0, n_actor, np.nan),

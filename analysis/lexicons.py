@@ -30,7 +30,7 @@ from analysis.text import normalize_for_matching
 
 __all__ = [
     "Alias", "Actor", "ActorLexicon", "EntryMatcher", "Exclusion", "Frame", "FrameLexicon", "LexiconError",
-    "Term", "entry_regex", "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
+    "Term", "ensure_matching_copies", "entry_regex", "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
 ]
 
 ACTOR_GROUPS = ("core", "other")
@@ -376,6 +376,19 @@ def matching_copies(sentences: Iterable) -> list[str | None]:
     """
     return [matching_copy(sentence) if isinstance(sentence, str) and sentence else None
             for sentence in sentences]
+
+
+def ensure_matching_copies(sentences: list, copies: list[str | None] | None = None) -> list[str | None]:
+    """``copies`` if given (checked to be one per sentence), else ``matching_copies(sentences)``.
+
+    >>> ensure_matching_copies(["Kim\u2019s", ""])
+    ["Kim's", None]
+    """
+    if copies is None:
+        return matching_copies(sentences)
+    if len(copies) != len(sentences):
+        raise ValueError(f"{len(copies)} matching copies for {len(sentences)} sentences")
+    return copies
 
 
 def _may_contain_url(text: str) -> bool:

@@ -340,7 +340,7 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
     n_units = len(first_row)
     # Key values are inferred anew (as groupby's index is), the voice keeps its column's dtype.
     table = pd.DataFrame({key: mentions[key].array.take(first_row) for key in keys})
-    table["voice"] = _taken(mentions["voice"], _first_valid_rows(mentions["voice"], rows, unit, n_units))
+    table["voice"] = take_column(mentions["voice"], _first_valid_rows(mentions["voice"], rows, unit, n_units))
     table["tone"] = group_means(mentions["tone"].to_numpy(dtype=float)[rows], unit, n_units)
     table["n_mentions"] = np.bincount(unit, minlength=n_units).astype(np.int64)
     label_code, label_names = pd.factorize(mentions["tone_label"].to_numpy(dtype=object)[rows], sort=True)
@@ -354,12 +354,16 @@ def sentence_actor_tone(mentions: pd.DataFrame) -> pd.DataFrame:
     return table[columns]
 
 
-def _taken(column: pd.Series, positions: np.ndarray) -> pd.Series:
-    """``column``'s values at ``positions`` (-1: missing), keeping its dtype, with a fresh RangeIndex.
+def take_column(values: pd.Series | list, positions: np.ndarray) -> pd.Series:
+    """``values`` at ``positions`` (-1: missing) as a new column with a fresh RangeIndex, keeping a
+    Series' dtype (a list's is inferred, as by ``pd.Series``).
 
-    >>> _taken(pd.Series(["a", "b"], dtype=object), np.array([1, -1])).tolist()
+    >>> take_column(pd.Series(["a", "b"], dtype=object), np.array([1, -1])).tolist()
     ['b', nan]
+    >>> take_column(["x", "y"], np.array([1, 1, 0])).tolist()
+    ['y', 'y', 'x']
     """
+    column = values if isinstance(values, pd.Series) else pd.Series(values)
     return pd.Series(column.array.take(positions, allow_fill=True), dtype=column.dtype)
 
 
