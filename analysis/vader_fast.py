@@ -349,6 +349,16 @@ def _booster_scalar(booster: float, valence: float, emphasised: bool, weight: fl
     return scalar * weight
 
 
+def _boosted(valence: float, booster: float, tokens: list[str], at: int, weight: float,
+             cap_diff: bool | None) -> tuple[float, bool | None]:
+    """The valence after the booster word ``tokens[at]`` (weighted by its distance), and the
+    sentence's ALL-CAPS differential, computed here on first need (None: not yet known)."""
+    emphasised = tokens[at].isupper()
+    if emphasised and cap_diff is None:
+        cap_diff = _cap_differential(tokens)
+    return valence + _booster_scalar(booster, valence, emphasised and cap_diff, weight), cap_diff
+
+
 def _no_rule(valence: float, base: float, word: str, next_word: str,
              before_1: str, before_2: str, before_3: str) -> float:
     """'no' as a negator of the next lexicon word(s) rather than a sentiment word itself.
@@ -494,22 +504,16 @@ class FastVader:
                 if before_1 and before_1 not in lexicon:
                     booster = BOOSTER_DICT.get(before_1)
                     if booster is not None:
-                        emphasised = tokens[i - 1].isupper()
-                        if emphasised and cap_diff is None:
-                            cap_diff = _cap_differential(tokens)
-                        valence = valence + _booster_scalar(
-                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_1_WEIGHT)
+                        valence, cap_diff = _boosted(valence, booster, tokens, i - 1, BOOSTER_DISTANCE_1_WEIGHT,
+                                                     cap_diff)
                     if before_1 in NEGATE or "n't" in before_1:
                         valence = valence * N_SCALAR
                 # two words back: booster, "never so/this", "without doubt", negation
                 if before_2 and before_2 not in lexicon:
                     booster = BOOSTER_DICT.get(before_2)
                     if booster is not None:
-                        emphasised = tokens[i - 2].isupper()
-                        if emphasised and cap_diff is None:
-                            cap_diff = _cap_differential(tokens)
-                        valence = valence + _booster_scalar(
-                            booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_2_WEIGHT)
+                        valence, cap_diff = _boosted(valence, booster, tokens, i - 2, BOOSTER_DISTANCE_2_WEIGHT,
+                                                     cap_diff)
                     if before_2 == "never" and before_1 in _SO_THIS:
                         valence = valence * NEVER_SO_MULTIPLIER
                     elif before_2 == "without" and before_1 == "doubt":
@@ -521,11 +525,8 @@ class FastVader:
                     if before_3:
                         booster = BOOSTER_DICT.get(before_3)
                         if booster is not None:
-                            emphasised = tokens[i - 3].isupper()
-                            if emphasised and cap_diff is None:
-                                cap_diff = _cap_differential(tokens)
-                            valence = valence + _booster_scalar(
-                                booster, valence, emphasised and cap_diff, BOOSTER_DISTANCE_3_WEIGHT)
+                            valence, cap_diff = _boosted(valence, booster, tokens, i - 3, BOOSTER_DISTANCE_3_WEIGHT,
+                                                         cap_diff)
                     # QUIRK (precedence bug in the original): `(never and so/this) or so/this`,
                     # so "so"/"this" right before the word multiplies by 1.25 without any "never"
                     if (before_3 == "never" and before_2 in _SO_THIS) or before_1 in _SO_THIS:
