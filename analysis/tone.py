@@ -40,6 +40,9 @@ TONE_LABELS = ("negative", "neutral", "positive")
 DEFAULT_METHOD_PREFERENCE = ("minilm_logreg", "lexicon_attribution")
 # At most this many bootstrap indices (8 bytes each) are held at once: 4M = 32 MB.
 BOOTSTRAP_CHUNK_ELEMENTS = 1 << 22
+# Large samples' indices are drawn this many at a time (2 MB): a draw and its gathered values stay
+# in the CPU cache, a third faster than drawing 32 MB at once (same indices either way).
+BOOTSTRAP_DRAW_ELEMENTS = 1 << 18
 # The draws of small samples (the usual article x actor cell) are made once and kept as count
 # matrices: at most 64 sizes x 2,000 x 64 counts (8 bytes each) = 64 MB.
 BOOTSTRAP_CACHE_MAX_N = 64
@@ -161,7 +164,7 @@ def _resampled_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
             np.matmul(counts, row, out=means[position])
         return np.divide(means, n, out=means)
     rng = np.random.default_rng(seed)
-    rows_per_chunk = max(1, BOOTSTRAP_CHUNK_ELEMENTS // n)
+    rows_per_chunk = max(1, BOOTSTRAP_DRAW_ELEMENTS // n)
     for first in range(0, resamples, rows_per_chunk):      # every row uses the same draws
         last = min(resamples, first + rows_per_chunk)
         indices = rng.integers(0, n, size=(last - first, n))

@@ -202,6 +202,17 @@ def test_large_samples_share_draws_and_match_one_row_at_a_time():
     assert stacked[1].tolist() == np.quantile(means, [tail, 1 - tail]).tolist()
 
 
+def test_large_sample_draws_do_not_depend_on_the_chunk_size(monkeypatch):
+    rng = np.random.default_rng(12)
+    n = tone.BOOTSTRAP_CACHE_MAX_N + 1
+    data = rng.normal(size=(2, n))
+    direct = np.random.default_rng(7).integers(0, n, size=(300, n))
+    expected = np.stack([row[direct].mean(axis=1) for row in data])
+    for elements in (1, n, 7 * n + 3, 300 * n, 10 ** 9):       # one resample per draw ... one draw
+        monkeypatch.setattr(tone, "BOOTSTRAP_DRAW_ELEMENTS", elements)
+        assert np.array_equal(tone._resampled_means(data, 300, 7), expected)
+
+
 def test_bootstrap_run_cis_equal_per_sample_intervals():
     rng = np.random.default_rng(8)
     sizes = np.array([3, 0, 1, 3, 9, 70])
