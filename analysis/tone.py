@@ -438,11 +438,16 @@ def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndar
     return result
 
 
-def _cell_summaries(units: pd.DataFrame, unit_cell: np.ndarray, n_cells: int) -> dict[str, np.ndarray]:
+# The columns of a sentence_actor_tone table that cell_summaries reads.
+CELL_UNIT_COLUMNS = ["voice", "tone", "tone_label", "n_mentions"]
+
+
+def cell_summaries(units: pd.DataFrame, unit_cell: np.ndarray, n_cells: int) -> dict[str, np.ndarray]:
     """``n_mentions`` and the summaries (all voices, then author voice only) of cells 0..n_cells-1.
 
     ``unit_cell[i]`` is the cell of unit row i (-1: counted nowhere); a cell's units are taken in
-    row order, as a groupby lists them.
+    row order, as a groupby lists them. A cell's values depend only on its own units, so cells may
+    be summarized apart (``scale`` spreads them over its workers).
     """
     counted = unit_cell >= 0
     tones = units["tone"].to_numpy(dtype=float)
@@ -511,17 +516,18 @@ def article_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_nam
     unit_article = pd.Index(ids).get_indexer(units["article_id"])
     counted = (unit_article >= 0) & np.append(pd.notna(outlets), False)[unit_article] & (unit_actor >= 0)
     unit_cell = np.where(counted, unit_article * len(names) + unit_actor, -1)
-    columns = _cell_summaries(units, unit_cell, len(ids) * len(names))
+    columns = cell_summaries(units, unit_cell, len(ids) * len(names))
     return _grid_table({"article_id": ids, "outlet": outlets}, names, columns, method)
 
 
 def outlet_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_names: Sequence[str],
-                      method: str) -> pd.DataFrame:
+                      method: str, *, summarize_cells=cell_summaries) -> pd.DataFrame:
     """Every outlet x actor pair; sentences pooled over an outlet's articles. Sorted by outlet, actor.
 
     The bootstrap resamples sentences, so with several articles per outlet the interval ignores
     clustering within articles and is too narrow; with one article per outlet it equals the
-    article-level interval. Articles with no outlet are left out.
+    article-level interval. Articles with no outlet are left out. ``summarize_cells`` computes the
+    cells' columns as ``cell_summaries`` does (``scale`` passes one that runs them on its workers).
     """
     article_outlet, outlets = pd.factorize(articles["outlet"], sort=True)
     if not len(outlets) or not len(actor_names):     # as a table built from no rows (object columns)
@@ -534,7 +540,7 @@ def outlet_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_name
     unit_article = pd.Index(articles["article_id"]).get_indexer(units["article_id"])
     unit_outlet = np.append(article_outlet, -1)[unit_article]
     unit_cell = np.where((unit_outlet >= 0) & (unit_actor >= 0), unit_outlet * len(names) + unit_actor, -1)
-    columns = _cell_summaries(units, unit_cell, len(outlets) * len(names))
+    columns = summarize_cells(units, unit_cell, len(outlets) * len(names))
     n_articles = np.bincount(article_outlet[article_outlet >= 0], minlength=len(outlets)).astype(np.int64)
     table = _grid_table({"outlet": np.asarray(outlets, dtype=object), "n_articles": n_articles}, names, columns,
                         method)
