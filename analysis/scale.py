@@ -48,6 +48,7 @@ import uuid
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -88,8 +89,8 @@ CACHE_KEY_FIELDS = ("article_id", "outlet", "text")
 PASS_THROUGH_FIELDS = ("outlet_label", "outlet_confidence", "published", "title", "raw_path")
 # Columns of ``mentions`` that ``tone.outlet_actor_tone`` reads (via sentence_actor_tone).
 OUTLET_TONE_MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"]
-# Outlet-level pooling at the end of a run: outlet groups per worker (x one task per actor), enough
-# to balance the workers without thousands of tiny tasks on a corpus of thousands of outlets.
+# Outlet-level pooling at the end of a run: tasks per worker, each summarizing a group of outlet x
+# actor cells of similar total size; enough to balance the workers without many tiny tasks.
 OUTLET_TASKS_PER_WORKER = 4
 CACHE_DIR_NAME = "cache"
 _PARTS_DIR = ".parts"
@@ -472,9 +473,9 @@ def _pass_through(article_rows: pd.DataFrame, batch: pd.DataFrame) -> pd.DataFra
 
 
 def _outlet_actor_tone(parts_dir: Path, actor_names: Sequence[str], method: str, runner: _Engine) -> pd.DataFrame:
-    """``tone.outlet_actor_tone`` from the written parts, one task per outlet x actor on the workers.
+    """``tone.outlet_actor_tone`` from the written parts, its cells summarized in tasks on the workers.
 
-    Each cell's interval depends only on its own sentences (``tone.bootstrap_mean_cis``), so cells
+    Each cell's summary depends only on its own sentences (``tone.cell_summaries``), so cells
     computed apart equal the study's single call; the pooled bootstraps are the costly part of the
     run's tail and run in parallel.
     """
@@ -482,20 +483,32 @@ def _outlet_actor_tone(parts_dir: Path, actor_names: Sequence[str], method: str,
     mentions = read_parts(parts_dir, "mentions", OUTLET_TONE_MENTION_COLUMNS)
     if articles.empty:
         return _empty_tables()["outlet_actor_tone"]
-    outlet_of_mention = mentions["article_id"].map(articles.set_index("article_id")["outlet"])
-    groups = balanced_groups(outlet_of_mention.value_counts().reindex(articles["outlet"].unique(), fill_value=0),
+    table = tone.outlet_actor_tone(mentions, articles, actor_names, method,
+                                   summarize_cells=functools.partial(_cell_summaries_in_tasks, runner))
+    return sort_table("outlet_actor_tone", table)
+
+
+def _cell_summaries_in_tasks(runner: _Engine, units: pd.DataFrame, unit_cell: np.ndarray,
+                             n_cells: int) -> dict[str, np.ndarray]:
+    """``tone.cell_summaries``, the cells split into tasks of similar numbers of units (sentences)."""
+    counted = unit_cell[unit_cell >= 0]
+    groups = balanced_groups(pd.Series(np.bincount(counted, minlength=n_cells)),
                              runner.workers * OUTLET_TASKS_PER_WORKER)
+    units = units[tone.CELL_UNIT_COLUMNS]
 
-    def tasks():       # built one at a time: only the tasks in flight hold a copy of their rows
-        for outlets in groups:
-            group_articles = articles[articles["outlet"].isin(outlets)]
-            group_mentions = mentions[outlet_of_mention.isin(outlets)]
-            for actor in actor_names:
-                cell = group_mentions[group_mentions["actor"] == actor].reset_index(drop=True)
-                yield runner.submit(tone.outlet_actor_tone, cell, group_articles, [actor], method)
+    def tasks():       # built one at a time: only the tasks in flight hold a copy of their units
+        for cells in groups:
+            task_cell = np.full(n_cells + 1, -1)       # the last entry maps "counted nowhere" (-1)
+            task_cell[cells] = np.arange(len(cells))
+            rows = np.flatnonzero(task_cell[unit_cell] >= 0)
+            yield runner.submit(tone.cell_summaries, units.take(rows).reset_index(drop=True),
+                                task_cell[unit_cell[rows]], len(cells))
 
-    results = list(_in_submission_order(runner, tasks(), runner.result))
-    return sort_table("outlet_actor_tone", pd.concat(results, ignore_index=True))
+    columns: dict[str, np.ndarray] = {}
+    for cells, summaries in zip(groups, _in_submission_order(runner, tasks(), runner.result)):
+        for name, values in summaries.items():
+            columns.setdefault(name, np.empty(n_cells, dtype=values.dtype))[cells] = values
+    return columns
 
 
 def _in_submission_order(runner: _Engine, submitted: Iterable, collect) -> Iterator:

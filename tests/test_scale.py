@@ -1,14 +1,16 @@
 """Streaming scorer: engines agree with each other and with the study pipeline; cache; atomic output."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import bench, config, corpus, io, pipeline, scale
+from analysis import bench, config, corpus, io, pipeline, scale, tone
 
 METHOD = scale.DEFAULT_TONE_METHOD
 N_SYNTHETIC = 14          # + 5 seed articles + 1 empty (skipped) article = 20
@@ -237,3 +239,31 @@ def test_finalize_dataset_unifies_part_schemas_and_never_leaves_a_table_empty(tm
     scale.finalize_dataset(tmp_path, "frame_hits")
     empty = pd.read_parquet(scale.table_dir(tmp_path, "frame_hits"))
     assert len(empty) == 0 and list(empty.columns) == list(scale._empty_tables()["frame_hits"].columns)
+
+
+def test_outlet_tone_cells_summarized_in_tasks_equal_one_call():
+    """Cells of many sizes (cached and chunked bootstraps, author-only subsets, empty cells), units
+    outside every cell, mentions out of key order: the tasks' columns equal the single call's."""
+    rng = np.random.default_rng(13)
+    ids = [f"a{i:03d}" for i in range(80)]
+    articles = pd.DataFrame({"article_id": pd.Series(ids, dtype="str"),
+                             "outlet": pd.Series(rng.choice(["o1", "o2", "o3", "o4", None], len(ids)), dtype="str")})
+    n = 4000
+    mentions = pd.DataFrame({
+        "article_id": pd.Series(rng.choice(ids + ["unknown"], n), dtype="str"),
+        "sentence_index": rng.integers(0, 40, n),
+        "actor": pd.Series(rng.choice(["US", "DPRK", "Russia", "Other"], n, p=[0.85, 0.12, 0.025, 0.005]), dtype="str"),
+        "voice": pd.Series(rng.choice(["author", "quoted"], n), dtype="str"),
+        "tone": rng.normal(0.0, 0.4, n),
+        "tone_label": pd.Series(rng.choice(tone.TONE_LABELS, n), dtype="str"),
+    })
+    names = ["US", "DPRK", "Russia", "China"]
+
+    class ThreeWorkers(scale._Engine):
+        workers = 3
+
+    expected = tone.outlet_actor_tone(mentions, articles, names, METHOD)
+    in_tasks = functools.partial(scale._cell_summaries_in_tasks, ThreeWorkers())
+    actual = tone.outlet_actor_tone(mentions, articles, names, METHOD, summarize_cells=in_tasks)
+    pd.testing.assert_frame_equal(actual, expected, check_exact=True)
+    assert expected["n_sentences"].max() > tone.BOOTSTRAP_CACHE_MAX_N and (expected["n_sentences"] == 0).any()

@@ -113,6 +113,46 @@ def test_batched_resampled_means_equal_row_by_row_bit_for_bit():
         assert np.array_equal(batched, alone)
 
 
+def test_resampled_means_do_not_depend_on_the_stack_or_memory_layout():
+    # Any number of rows (BLAS picks kernels by shape), strided rows and rows at odd addresses.
+    rng = np.random.default_rng(9)
+    for n in (2, 5, 30, 64):
+        data = rng.uniform(-1, 1, size=(40, n))
+        alone = np.stack([tone._resampled_means(row[None, :], 2000, 3)[0] for row in data])
+        for k in (2, 3, 4, 7, 40):
+            assert np.array_equal(tone._resampled_means(data[:k], 2000, 3), alone[:k])
+        strided = np.empty((40, 2 * n))
+        strided[:, ::2] = data
+        assert np.array_equal(tone._resampled_means(strided[:, ::2], 2000, 3), alone)
+        for offset in range(1, 8):                 # every 8-byte position within 64 bytes
+            shifted = np.empty(data.size + 8)[offset:offset + data.size].reshape(data.shape)
+            shifted[:] = data
+            assert np.array_equal(tone._resampled_means(shifted, 2000, 3), alone)
+
+
+def test_cached_resampled_means_are_the_means_of_the_seeded_draws():
+    rng = np.random.default_rng(10)
+    for n in (2, 3, 9, tone.BOOTSTRAP_CACHE_MAX_N):
+        data = rng.uniform(-1, 1, size=(4, n))
+        indices = np.random.default_rng(12).integers(0, n, size=(2000, n))
+        np.testing.assert_allclose(tone._resampled_means(data, 2000, 12), data[:, indices].mean(axis=2),
+                                   rtol=0, atol=1e-15)
+        counts = tone._resample_counts(n, 2000, 12)
+        assert (counts.sum(axis=1) == n).all() and counts[0, indices[0, 0]] >= 1
+
+
+def test_percentile_intervals_equal_numpy_quantile_bit_for_bit():
+    rng = np.random.default_rng(11)
+    means = np.concatenate([rng.normal(size=(5, 2000)), np.round(rng.normal(size=(5, 2000)), 1),
+                            np.full((1, 2000), 0.3), np.where(rng.random((2, 2000)) < 0.01, np.nan, 0.5)])
+    for level in (0.0, 0.5, 0.9, 0.95, 0.99, 0.123, 1.0):
+        tail = (1 - level) / 2
+        for count in (2000, 7, 2, 1):
+            expected = np.quantile(means[:, :count], [tail, 1 - tail], axis=1).T
+            np.testing.assert_array_equal(tone._percentile_intervals(means[:, :count], level), expected)
+    assert np.isnan(tone._percentile_intervals(means, 0.95)[-2:]).all()
+
+
 def test_summary_columns_equal_per_sample_numpy():
     rng = np.random.default_rng(5)
     sizes = rng.integers(0, 40, size=60)
@@ -160,6 +200,17 @@ def test_large_samples_share_draws_and_match_one_row_at_a_time():
     means = data[1][direct].mean(axis=1)
     tail = (1 - config.CONFIDENCE_LEVEL) / 2
     assert stacked[1].tolist() == np.quantile(means, [tail, 1 - tail]).tolist()
+
+
+def test_large_sample_draws_do_not_depend_on_the_chunk_size(monkeypatch):
+    rng = np.random.default_rng(12)
+    n = tone.BOOTSTRAP_CACHE_MAX_N + 1
+    data = rng.normal(size=(2, n))
+    direct = np.random.default_rng(7).integers(0, n, size=(300, n))
+    expected = np.stack([row[direct].mean(axis=1) for row in data])
+    for elements in (1, n, 7 * n + 3, 300 * n, 10 ** 9):       # one resample per draw ... one draw
+        monkeypatch.setattr(tone, "BOOTSTRAP_DRAW_ELEMENTS", elements)
+        assert np.array_equal(tone._resampled_means(data, 300, 7), expected)
 
 
 def test_bootstrap_run_cis_equal_per_sample_intervals():
