@@ -678,7 +678,7 @@ def sentence_voices_and_word_counts(
     verb_finder = _SPEECH_ACT_FINDER if speech_acts else _REPORTING_VERB_FINDER
     long_quotes = [
         (start, end) for start, end in quotation_spans(text)
-        if count_words(text[start:end]) >= MIN_QUOTE_WORDS
+        if _has_words(text[start:end], MIN_QUOTE_WORDS)
     ]
     # Quotations are disjoint and sorted, so only the last one starting before a sentence's end
     # can overlap it: a bisection per sentence instead of a scan over all quotations.
@@ -756,9 +756,26 @@ def count_words(text: str) -> int:
     # token except the one right after it (``(?=\d)``), which whitespace fails just as the end
     # of a string does. So the tokens of ``text`` are those of its ``str.split()`` chunks, and
     # counting per chunk through a cache gives the same number, several times faster.
+    return sum(map(_chunk_word_counts(), text.split()))
+
+
+def _chunk_word_counts() -> Callable[[str], int]:
+    """Chunk -> word count through the cache (cleared first if full)."""
     if len(_CHUNK_WORD_COUNTS) > CHUNK_CACHE_MAX_ENTRIES:
         _CHUNK_WORD_COUNTS.clear()
-    return sum(map(_CHUNK_WORD_COUNTS.__getitem__, text.split()))
+    return _CHUNK_WORD_COUNTS.__getitem__
+
+
+def _has_words(text: str, minimum: int) -> bool:
+    """``count_words(text) >= minimum``, splitting off only the first ``minimum`` chunks of a long text.
+
+    >>> _has_words("one two three four", 3), _has_words("— one — two", 3), _has_words("U.S.-led e-mail", 2)
+    (True, False, True)
+    """
+    chunks = text.split(None, minimum)
+    rest = chunks.pop() if len(chunks) > minimum else ""   # the unsplit remainder
+    count = sum(map(_chunk_word_counts(), chunks))
+    return count >= minimum or (rest != "" and count + count_words(rest) >= minimum)
 
 
 # =============================================================================

@@ -510,6 +510,14 @@ def test_count_words_chunked_matches_findall(value):
     assert text.count_words(value) == len(text.WORD_TOKEN_PATTERN.findall(value))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORD_EDGE_ALPHABET, max_size=30).map("".join))
+def test_has_words_equals_comparing_the_count(value):
+    # the quotation test of sentence_voices splits off only the first few chunks of a quotation
+    for minimum in range(6):
+        assert text._has_words(value, minimum) == (text.count_words(value) >= minimum), minimum
+
+
 def test_no_whitespace_character_can_be_part_of_a_word_token():
     # The chunked count relies on this: no str.split() separator is a word character ([^\W_])
     # or a joiner the token pattern accepts ('’‐- and the '.'/',' between digits).
