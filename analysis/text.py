@@ -700,7 +700,7 @@ def sentence_voices_and_word_counts(
         # The chunks decide when the span is delimited by whitespace (or the text's ends), so that
         # a word boundary at a chunk's edge is one in the text, and no chunk ends with the first
         # word of a verb phrase, which continues in the next chunk: else the regex search decides.
-        if (0 <= start and end <= text_length and len(chunks) <= _ChunkInfo.MAX_CHUNKS
+        if (0 <= start <= end <= text_length and len(chunks) <= _ChunkInfo.MAX_CHUNKS
                 and (start == 0 or text[start - 1].isspace()) and (end == text_length or text[end].isspace())
                 and info % _ChunkInfo.WORD < _ChunkInfo.PHRASE_HEAD):
             attributed = info % _ChunkInfo.PHRASE_HEAD > 0

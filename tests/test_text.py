@@ -620,7 +620,7 @@ _SPAN_VOICE_ALPHABET = st.sampled_from(
 def test_sentence_voices_and_word_counts_equal_the_regex_search_on_any_spans(value, data):
     # The chunk path decides only for whitespace-delimited spans without a verb phrase's first
     # word; sentence spans, arbitrary spans (cutting words) and empty ones must all agree.
-    bounds = st.integers(min_value=0, max_value=len(value))
+    bounds = st.integers(min_value=-2, max_value=len(value) + 2)   # also reversed and out-of-range spans
     spans = [text.split_sentences(value), data.draw(st.lists(st.tuples(bounds, bounds), max_size=6))]
     for span_list in spans:
         for speech_acts in (False, True):
