@@ -547,12 +547,11 @@ class LexiconAttributionTone:
         """Unnormalised attributed sums, one per row."""
         _check_lengths(sentences, starts, ends, other_spans)
         out = np.empty(len(sentences))
-        # A sentence's targets are consecutive rows (mentions are sorted by sentence), so its
-        # valences are computed once per run of equal sentences, never kept across sentences.
-        previous, tokens = None, None
+        # A sentence's tokens are prepared once for all its targets, wherever their rows are (a
+        # sentence's mentions need not be consecutive); they are kept for this call only.
+        prepared = Memo(_sentence_tokens)
         for i, (sentence, a, b) in enumerate(zip(sentences, starts, ends)):
-            if i == 0 or sentence != previous:
-                previous, tokens = sentence, _sentence_tokens(sentence)
+            tokens = prepared[sentence]
             if tokens is None:           # no sentiment word: what _attribute returns first
                 out[i] = 0.0
                 continue

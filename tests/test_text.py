@@ -510,6 +510,14 @@ def test_count_words_chunked_matches_findall(value):
     assert text.count_words(value) == len(text.WORD_TOKEN_PATTERN.findall(value))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORD_EDGE_ALPHABET, max_size=30).map("".join))
+def test_has_words_equals_comparing_the_count(value):
+    # the quotation test of sentence_voices splits off only the first few chunks of a quotation
+    for minimum in range(6):
+        assert text._has_words(value, minimum) == (text.count_words(value) >= minimum), minimum
+
+
 def test_no_whitespace_character_can_be_part_of_a_word_token():
     # The chunked count relies on this: no str.split() separator is a word character ([^\W_])
     # or a joiner the token pattern accepts ('’‐- and the '.'/',' between digits).
@@ -588,6 +596,62 @@ def test_verb_finder_agrees_with_pattern_search_on_every_range(value):
             for end in range(start, len(value) + 1):
                 assert finder.found_in(value, start, end) == (
                     pattern.search(value, start, end) is not None), (value, start, end)
+
+
+def _reference_voices_and_word_counts(value: str, spans, speech_acts: bool) -> tuple[list[str], list[int]]:
+    """The voice rule with one regex search per span (the former implementation) and word counts."""
+    pattern = text._SPEECH_ACT_PATTERN if speech_acts else text._REPORTING_VERB_PATTERN
+    long_quotes = [(a, b) for a, b in text.quotation_spans(value)
+                   if text.count_words(value[a:b]) >= text.MIN_QUOTE_WORDS]
+    voices = ["quoted" if any(a < end and start < b for a, b in long_quotes)
+              or pattern.search(value, start, end) is not None else "author" for start, end in spans]
+    return voices, [text.count_words(value[start:end]) for start, end in spans]
+
+
+_SPAN_VOICE_ALPHABET = st.sampled_from(
+    ["said", "SAID", "ſaid", "according", "to", "raised", "Concerns", "called", "for", "praised",
+     "\n", " ", "  ", "\t", "\u00a0", "\u2028", "x", "_", "1", "é", "-", "'", '"', "“", "”", ".",
+     ",", "un", " one two three"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPAN_VOICE_ALPHABET, max_size=16).map("".join), st.data())
+def test_sentence_voices_and_word_counts_equal_the_regex_search_on_any_spans(value, data):
+    # The chunk path decides only for whitespace-delimited spans without a verb phrase's first
+    # word; sentence spans, arbitrary spans (cutting words) and empty ones must all agree.
+    bounds = st.integers(min_value=-2, max_value=len(value) + 2)   # also reversed and out-of-range spans
+    spans = [text.split_sentences(value), data.draw(st.lists(st.tuples(bounds, bounds), max_size=6))]
+    for span_list in spans:
+        for speech_acts in (False, True):
+            got = text.sentence_voices_and_word_counts(value, span_list, speech_acts=speech_acts)
+            assert got == _reference_voices_and_word_counts(value, span_list, speech_acts), span_list
+            assert got[0] == text.sentence_voices(value, span_list, speech_acts=speech_acts)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Kim said no.", ["quoted"]),
+    ("Aid, according to Seoul, arrived.", ["quoted"]),          # phrase across chunks
+    ("Aid, according\tto Seoul, arrived.", ["quoted"]),
+    ("Aid, according-to Seoul, arrived.", ["author"]),          # no whitespace: no phrase
+    ("Aid (according) to Seoul arrived.", ["author"]),
+    ("Seoul raised concerns.", ["quoted"]),
+    ("Seoul raised taxes.", ["author"]),
+    ("The unsaid part.", ["author"]),
+    ("He (SAID) it.", ["quoted"]),
+    ("He ſaid it.", ["quoted"]),
+])
+def test_sentence_voices_and_word_counts_by_hand(value, expected):
+    voices, counts = text.sentence_voices_and_word_counts(value, text.split_sentences(value), speech_acts=True)
+    assert voices == expected
+    assert counts == [text.count_words(value)]
+
+
+def test_chunk_info_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(text, "CHUNK_CACHE_MAX_ENTRIES", 3)
+    for word in ("alpha", "beta", "gamma", "delta", "epsilon"):
+        text.sentence_voices_and_word_counts(word, [(0, len(word))])
+    assert len(text._REPORTING_VERB_FINDER.chunk_infos) <= 4
 
 
 # --------------------------------------------------------------------------- voice vs hand labels
