@@ -17,10 +17,13 @@ matched (``.group_entries[lastindex - 1]``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import pandas as pd
 import yaml
@@ -131,6 +134,8 @@ class ActorLexicon:
     exclude_pattern: re.Pattern | None = field(init=False, repr=False, compare=False)
     alias_matcher: "EntryMatcher" = field(init=False, repr=False, compare=False)
     exclude_matcher: "EntryMatcher | None" = field(init=False, repr=False, compare=False)
+    # Where an alias or an exclusion may start (see ``EntryMatcher``): one scan serves both.
+    mention_scanner: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         aliases = [a for actor in self.actors for a in actor.aliases] + list(self.joint_aliases)
@@ -142,6 +147,17 @@ class ActorLexicon:
         exclude_matcher = _compile(excl, stems=False) if excl else None
         object.__setattr__(self, "exclude_matcher", exclude_matcher)
         object.__setattr__(self, "exclude_pattern", exclude_matcher.pattern if exclude_matcher else None)
+        object.__setattr__(self, "mention_scanner", _scanner(aliases + excl, stems=False) if excl else matcher.scanner)
+
+    def mention_matches(self, copies: Sequence[str | None]) -> list[tuple[int, int, int, Alias]]:
+        """``(i, start, end, alias)`` of every alias match in each ``copies[i]`` (None: no text) once its
+        exclusion phrases are blanked: ``alias_matcher.finditer(exclude_matcher.blank(copy))``, in one scan.
+
+        >>> [(i, start, end, alias.text) for i, start, end, alias in
+        ...  load_actors().mention_matches(["Kim Il Sung Square", None, "Kim"])]
+        [(2, 0, 3, 'Kim')]
+        """
+        return _find_all(copies, self.alias_matcher, self.mention_scanner, self.exclude_matcher)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -201,8 +217,12 @@ def entry_regex(text: str, stems: bool = False) -> str:
 _STEM_ATOM = r"\w*"
 
 
-def _atoms(text: str, stems: bool) -> list[str]:
-    """Case-folded regex atoms of one entry: one per character, a gap, or a stem tail."""
+def _atoms(text: str, stems: bool, lowered: bool = False) -> list[str]:
+    """Case-folded regex atoms of one entry: one per character, a gap, or a stem tail.
+
+    A cased character gives "[kK]", or with ``lowered`` what its cases lower-case to ("k"), for
+    searching lower-cased text.
+    """
     atoms: list[str] = []
     for i, token in enumerate(_SPLIT_GAP.split(_normalize(text).strip())):
         if i:
@@ -211,19 +231,28 @@ def _atoms(text: str, stems: bool) -> list[str]:
         for ch in token[:-1] if stem else token:
             lo, up = ch.lower(), ch.upper()
             if lo != up and len(lo) == 1 and len(up) == 1:
-                atoms.append(f"[{re.escape(lo)}{re.escape(up)}]")
+                chars = sorted({_lower_char(lo), _lower_char(up)}) if lowered else [lo, up]
             else:
-                atoms.append(re.escape(ch))
+                chars = [_lower_char(ch) if lowered else ch]
+            escaped = "".join(map(re.escape, chars))
+            atoms.append(escaped if len(chars) == 1 else f"[{escaped}]")
         if stem:
             atoms.append(_STEM_ATOM)
     return atoms
 
 
+def _lower_char(ch: str) -> str:
+    """``ch.lower()``, or ``ch`` where that is two characters ("İ"; such text is never searched lower-cased)."""
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
 # A lexicon whose entries all contain one of at most this many words is first checked with plain
 # substring tests (cheaper than a regex scan when few sentences can match, e.g. exclusions).
 MAX_REQUIRED_WORDS = 16
-_CASE_PAIR = re.compile(r"\[(.)(.)\]", re.DOTALL)   # an atom "[kK]" made by _atoms
 _WORD_RUN = re.compile(r"\w+")
+# Joins a batch's texts for one regex pass: not a word, space or gap character, so no match spans it.
+_SEPARATOR = "\x00"
 
 
 @dataclass(frozen=True)
@@ -231,10 +260,12 @@ class EntryMatcher:
     """A lexicon's compiled regex plus a faster scanner that finds exactly the same matches.
 
     ``pattern`` has one empty marker group per entry (``entries[m.lastindex - 1]`` matched).
-    ``scanner`` is the same trie without markers, with the first character's case alternatives
-    as separate literals (Python's re skips a literal alternative with one comparison, a
-    "[kK]" class with a call) and the "no word character before" condition as a leading
-    ``\\W`` that re can skip to; it only says where matches start, ``pattern`` then reads each.
+    ``scanner`` searches the lower-cased text for where a match may start: the same trie without
+    markers and case checks, over lower-case letters (a literal costs re one comparison, a "[kK]"
+    class a call), behind a leading ``\\W`` that re can skip to; ``pattern`` then reads (or,
+    for a case-sensitive entry, rejects) each candidate. Lower-casing keeps every character's
+    word / space / hyphen class (checked for all of Unicode in the tests); text whose
+    lower-casing changes its length ("İ") is matched with ``pattern`` alone.
     ``required``: lower-case words one of which every match contains, if there are few.
     """
     pattern: re.Pattern
@@ -249,18 +280,35 @@ class EntryMatcher:
         >>> [x.group() for x in m.finditer("Putin met Kim Jong Un.")]
         ['Putin', 'Kim Jong Un']
         """
-        if self.required is not None and not _contains_any(text.lower(), self.required):
-            return
+        lowered = text.lower()
+        if self.required is not None and not _contains_any(lowered, self.required):
+            return iter(())
+        if len(lowered) != len(text):
+            return self.pattern.finditer(text)
+        return self._confirmed(text, lowered)
+
+    def _confirmed(self, text: str, lowered: str) -> Iterator[re.Match]:
         resume = 0
         # The scanner consumes the non-word character before a start, so one space is put in
-        # front: scanner positions are then text positions. Its hits may overlap; like finditer,
-        # keep the leftmost and go on after its end.
-        for hit in self.scanner.finditer(" " + text):
+        # front: scanner positions are then text positions. Its candidates may overlap; like
+        # finditer, keep the leftmost match and go on after its end.
+        for hit in self.scanner.finditer(" " + lowered):
             start = hit.start()
             if start >= resume:
                 match = self.pattern.match(text, start)
-                resume = match.end()
-                yield match
+                if match is not None:
+                    resume = match.end()
+                    yield match
+
+    def find_all(self, texts: Sequence[str | None]) -> list[tuple[int, int, int, Any]]:
+        """``(i, start, end, entry)`` of every match in each ``texts[i]`` (None: no text), in order.
+
+        The same as ``finditer`` on each text, in one scan of the texts joined.
+
+        >>> load_frames().term_matcher.find_all(["Sanctions", None, "No trade."])[1][:3]
+        (2, 3, 8)
+        """
+        return _find_all(texts, self, self.scanner)
 
     def blank(self, text: str) -> str:
         """``text`` with every match replaced by as many spaces (offsets stay valid)."""
@@ -279,6 +327,63 @@ def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+def _find_all(texts: Sequence[str | None], matcher: EntryMatcher, scanner: re.Pattern,
+              exclude: EntryMatcher | None = None) -> list[tuple[int, int, int, Any]]:
+    """``matcher.find_all(texts)``, each text's ``exclude`` matches blanked first if given.
+
+    ``scanner`` (lower-cased, see ``EntryMatcher``) must find every start of a ``matcher`` or
+    ``exclude`` match. A text with an exclusion, or one the joined text leaves out, is matched
+    on its own afterwards.
+    """
+    if not texts:
+        return []
+    joined, lowered, starts, alone = _joined(texts)
+    pattern, entries = matcher.pattern, matcher.entries
+    rows, resume = [], 0
+    # Matches never span a separator, which like a text's edge is no word character: matching the
+    # joined text gives each text's matches.
+    for hit in scanner.finditer(lowered):
+        start = hit.start() + 1
+        if exclude is not None:
+            i = bisect_right(starts, start) - 1
+            if i in alone:
+                continue
+            if exclude.pattern.match(joined, start):
+                alone.add(i)
+                continue
+        if start >= resume:
+            match = pattern.match(joined, start)
+            if match is not None:
+                resume = match.end()
+                i = bisect_right(starts, start) - 1
+                rows.append((i, start - starts[i], resume - starts[i], entries[match.lastindex - 1]))
+    if alone:
+        rows = [row for row in rows if row[0] not in alone]
+        for i in sorted(alone):
+            text = exclude.blank(texts[i]) if exclude is not None else texts[i]
+            rows += [(i, *m.span(), entries[m.lastindex - 1]) for m in matcher.finditer(text)]
+        rows.sort(key=itemgetter(0))   # stable: each text's matches stay in order
+    return rows
+
+
+def _joined(texts: Sequence[str | None]) -> tuple[str, str, list[int], set[int]]:
+    """The texts behind one separator each, that lower-cased, where each text starts, and which texts
+    were left out (empty in the joined text): those holding a separator or lower-casing to another length.
+    """
+    parts = [text or "" for text in texts]
+    lows = [part.lower() for part in parts]
+    joined = _SEPARATOR + _SEPARATOR.join(parts)
+    lowered = _SEPARATOR + _SEPARATOR.join(lows)
+    alone = set()
+    if len(lowered) != len(joined) or joined.count(_SEPARATOR) != len(parts):
+        alone = {i for i, (part, low) in enumerate(zip(parts, lows)) if len(low) != len(part) or _SEPARATOR in part}
+        for i in alone:
+            parts[i] = lows[i] = ""
+        joined, lowered = _SEPARATOR + _SEPARATOR.join(parts), _SEPARATOR + _SEPARATOR.join(lows)
+    starts = list(accumulate((len(part) + 1 for part in parts), initial=1))
+    return joined, lowered, starts, alone
+
+
 def _compile(entries, stems: bool) -> EntryMatcher:
     """One regex for all entries, built as a character trie, and its scanner (see ``EntryMatcher``).
 
@@ -290,31 +395,41 @@ def _compile(entries, stems: bool) -> EntryMatcher:
     letters before a stem's tail), so where entries overlap the longest one wins.
     """
     ordered = sorted(entries, key=lambda e: e.text)
-    root: dict = {"children": {}, "ends": []}
-    for e in ordered:
-        node = root
-        for atom in _atoms(e.text, stems):
-            node = node["children"].setdefault(atom, {"children": {}, "ends": []})
-        node["ends"].append(e)
     group_entries: list = []
 
-    def emit(node: dict, markers: bool, split_case: bool = False) -> str:
-        alts = []
-        for atom, child in sorted(node["children"].items(), key=lambda kv: (kv[0] == _STEM_ATOM, kv[0])):
-            rest = emit(child, markers)
-            pair = _CASE_PAIR.fullmatch(atom) if split_case else None
-            alts += [pair[1] + rest, pair[2] + rest] if pair else [atom + rest]
-        # Case-sensitive endings first: they are the more specific reading of the same letters.
-        for e in sorted(node["ends"], key=lambda e: not e.case_sensitive):
-            check = f"(?<={entry_regex(e.text)})" if e.case_sensitive else ""
-            if markers:
-                group_entries.append(e)
-            alts.append(check + ("()" if markers else ""))
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    def marked_end(e) -> str:
+        group_entries.append(e)
+        return (f"(?<={entry_regex(e.text)})" if e.case_sensitive else "") + "()"
 
-    pattern = re.compile(_WORD_BEFORE + emit(root, markers=True) + _WORD_AFTER)
-    scanner = re.compile(r"\W(?=" + emit(root, markers=False, split_case=True) + _WORD_AFTER + ")")
-    return EntryMatcher(pattern, tuple(group_entries), scanner, _required_words(ordered, stems))
+    pattern = re.compile(_WORD_BEFORE + _emit(_trie(ordered, stems, lowered=False), marked_end) + _WORD_AFTER)
+    return EntryMatcher(pattern, tuple(group_entries), _scanner(ordered, stems), _required_words(ordered, stems))
+
+
+def _scanner(entries, stems: bool) -> re.Pattern:
+    """Finds, in lower-cased text, the non-word character before each place an entry may start."""
+    return re.compile(r"\W(?=" + _emit(_trie(entries, stems, lowered=True), None) + _WORD_AFTER + ")")
+
+
+def _trie(entries, stems: bool, lowered: bool) -> dict:
+    root: dict = {"children": {}, "ends": []}
+    for e in entries:
+        node = root
+        for atom in _atoms(e.text, stems, lowered):
+            node = node["children"].setdefault(atom, {"children": {}, "ends": []})
+        node["ends"].append(e)
+    return root
+
+
+def _emit(node: dict, end) -> str:
+    """Regex source of a trie: ``end(entry)`` where an entry ends, or with ``end=None`` just an end."""
+    alts = [atom + _emit(child, end)
+            for atom, child in sorted(node["children"].items(), key=lambda kv: (kv[0] == _STEM_ATOM, kv[0]))]
+    if end is None:
+        alts += [""] if node["ends"] else []
+    else:
+        # Case-sensitive endings first: they are the more specific reading of the same letters.
+        alts += [end(e) for e in sorted(node["ends"], key=lambda e: not e.case_sensitive)]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _required_words(entries, stems: bool) -> tuple[str, ...] | None:
@@ -374,8 +489,37 @@ def matching_copies(sentences: Iterable) -> list[str | None]:
     >>> matching_copies(["Kim\u2019s visit", "", None])
     ["Kim's visit", None, None]
     """
-    return [matching_copy(sentence) if isinstance(sentence, str) and sentence else None
-            for sentence in sentences]
+    texts = [sentence if isinstance(sentence, str) else "" for sentence in sentences]
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:   # no texts, or one holds a separator
+        return [matching_copy(text) if text else None for text in texts]
+    # normalize_for_matching replaces single characters by single characters: one call serves all.
+    normalized = normalize_for_matching(joined)
+    copies = normalized.split(_SEPARATOR)
+    for i in _url_candidates(normalized, copies):
+        if _may_contain_url(copies[i]):
+            copies[i] = URL_PATTERN.sub(_blank, copies[i])
+    return [copy or None for copy in copies]
+
+
+# Every text that ``_may_contain_url`` accepts holds one of these ("://", "pic.twitter.com/", and
+# "www." lower-cased, as only "w" and "W" lower-case to "w"); few other texts do.
+_URL_HINTS = ("/", "w.", "W.")
+
+
+def _url_candidates(joined: str, texts: list[str]) -> set[int]:
+    """Which of ``texts`` (``joined`` with one separator between each two) hold a URL hint."""
+    found: set[int] = set()
+    starts = None
+    for hint in _URL_HINTS:
+        position = joined.find(hint)
+        while position >= 0:
+            if starts is None:
+                starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+            i = bisect_right(starts, position) - 1
+            found.add(i)
+            position = joined.find(hint, starts[i + 1])
+    return found
 
 
 def ensure_matching_copies(sentences: list, copies: list[str | None] | None = None) -> list[str | None]:
