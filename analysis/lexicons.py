@@ -20,8 +20,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
-from operator import itemgetter
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -33,7 +33,8 @@ from analysis.text import normalize_for_matching
 
 __all__ = [
     "Alias", "Actor", "ActorLexicon", "EntryMatcher", "Exclusion", "Frame", "FrameLexicon", "LexiconError",
-    "Term", "ensure_matching_copies", "entry_regex", "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
+    "JoinedCopies", "Term", "ensure_matching_copies", "entry_regex", "join_copies", "joined_matching_copies",
+    "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
 ]
 
 ACTOR_GROUPS = ("core", "other")
@@ -231,9 +232,9 @@ def _atoms(text: str, stems: bool, lowered: bool = False) -> list[str]:
         for ch in token[:-1] if stem else token:
             lo, up = ch.lower(), ch.upper()
             if lo != up and len(lo) == 1 and len(up) == 1:
-                chars = sorted({_lower_char(lo), _lower_char(up)}) if lowered else [lo, up]
+                chars = sorted(_lower_chars(lo) | _lower_chars(up)) if lowered else [lo, up]
             else:
-                chars = [_lower_char(ch) if lowered else ch]
+                chars = sorted(_lower_chars(ch)) if lowered else [ch]
             escaped = "".join(map(re.escape, chars))
             atoms.append(escaped if len(chars) == 1 else f"[{escaped}]")
         if stem:
@@ -241,10 +242,11 @@ def _atoms(text: str, stems: bool, lowered: bool = False) -> list[str]:
     return atoms
 
 
-def _lower_char(ch: str) -> str:
-    """``ch.lower()``, or ``ch`` where that is two characters ("İ"; such text is never searched lower-cased)."""
+def _lower_chars(ch: str) -> set[str]:
+    """What ``str.lower`` turns ``ch`` into in a text (``ch`` itself where that is two characters: such
+    text is not searched lower-cased); capital sigma becomes a final sigma at a word's end."""
     low = ch.lower()
-    return low if len(low) == 1 else ch
+    return {low, "\u03c2"} if ch == "\u03a3" else {low if len(low) == 1 else ch}
 
 
 # A lexicon whose entries all contain one of at most this many words is first checked with plain
@@ -303,7 +305,8 @@ class EntryMatcher:
     def find_all(self, texts: Sequence[str | None]) -> list[tuple[int, int, int, Any]]:
         """``(i, start, end, entry)`` of every match in each ``texts[i]`` (None: no text), in order.
 
-        The same as ``finditer`` on each text, in one scan of the texts joined.
+        The same as ``finditer`` on each text, in one scan of the texts joined (``texts`` may be
+        ``JoinedCopies``, joined already).
 
         >>> load_frames().term_matcher.find_all(["Sanctions", None, "No trade."])[1][:3]
         (2, 3, 8)
@@ -327,22 +330,21 @@ def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def _find_all(texts: Sequence[str | None], matcher: EntryMatcher, scanner: re.Pattern,
+def _find_all(copies: Sequence[str | None], matcher: EntryMatcher, scanner: re.Pattern,
               exclude: EntryMatcher | None = None) -> list[tuple[int, int, int, Any]]:
-    """``matcher.find_all(texts)``, each text's ``exclude`` matches blanked first if given.
+    """``matcher.find_all(copies)``, each copy's ``exclude`` matches blanked first if given.
 
     ``scanner`` (lower-cased, see ``EntryMatcher``) must find every start of a ``matcher`` or
-    ``exclude`` match. A text with an exclusion, or one the joined text leaves out, is matched
+    ``exclude`` match. A copy with an exclusion, or one left out of the joined text, is matched
     on its own afterwards.
     """
-    if not texts:
-        return []
-    joined, lowered, starts, alone = _joined(texts)
+    copies = copies if isinstance(copies, JoinedCopies) else join_copies(copies)
+    joined, starts, alone = copies.joined, copies.starts, set(copies.alone)
     pattern, entries = matcher.pattern, matcher.entries
     rows, resume = [], 0
     # Matches never span a separator, which like a text's edge is no word character: matching the
-    # joined text gives each text's matches.
-    for hit in scanner.finditer(lowered):
+    # joined text gives each copy's matches.
+    for hit in scanner.finditer(copies.lowered):
         start = hit.start() + 1
         if exclude is not None:
             i = bisect_right(starts, start) - 1
@@ -360,28 +362,63 @@ def _find_all(texts: Sequence[str | None], matcher: EntryMatcher, scanner: re.Pa
     if alone:
         rows = [row for row in rows if row[0] not in alone]
         for i in sorted(alone):
-            text = exclude.blank(texts[i]) if exclude is not None else texts[i]
-            rows += [(i, *m.span(), entries[m.lastindex - 1]) for m in matcher.finditer(text)]
-        rows.sort(key=itemgetter(0))   # stable: each text's matches stay in order
+            if copies[i]:
+                text = exclude.blank(copies[i]) if exclude is not None else copies[i]
+                rows += [(i, *m.span(), entries[m.lastindex - 1]) for m in matcher.finditer(text)]
+        rows.sort(key=itemgetter(0))   # stable: each copy's matches stay in order
     return rows
 
 
-def _joined(texts: Sequence[str | None]) -> tuple[str, str, list[int], set[int]]:
-    """The texts behind one separator each, that lower-cased, where each text starts, and which texts
-    were left out (empty in the joined text): those holding a separator or lower-casing to another length.
+class JoinedCopies:
+    """Matching copies of a batch's sentences (str or None each), joined for one regex pass.
+
+    ``joined`` holds each copy behind a separator, ``lowered`` is it lower-cased (the same length),
+    copy i starts at ``starts[i]``. ``alone`` maps the copies left out of ``joined`` (empty there:
+    they hold a separator, or lower-case to another length) to their text; they are matched one by
+    one. Indexing and iterating give the copies. Made by ``joined_matching_copies`` or
+    ``join_copies``.
     """
-    parts = [text or "" for text in texts]
+    __slots__ = ("joined", "lowered", "starts", "alone")
+
+    def __init__(self, joined: str, lowered: str, starts: list[int], alone: dict[int, str]):
+        self.joined, self.lowered, self.starts, self.alone = joined, lowered, starts, alone
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> str | None:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i in self.alone:
+            return self.alone[i]
+        return self.joined[self.starts[i]:self.starts[i + 1] - 1] or None
+
+    def __iter__(self) -> Iterator[str | None]:
+        return map(self.__getitem__, range(len(self)))
+
+
+def join_copies(copies: Sequence[str | None]) -> JoinedCopies:
+    """``copies`` (str or None each) as ``JoinedCopies``.
+
+    >>> list(join_copies(["Kim", None, "a\\x00b"]))
+    ['Kim', None, 'a\\x00b']
+    """
+    parts = [copy or "" for copy in copies]
     lows = [part.lower() for part in parts]
-    joined = _SEPARATOR + _SEPARATOR.join(parts)
-    lowered = _SEPARATOR + _SEPARATOR.join(lows)
-    alone = set()
+    joined, lowered = _SEPARATOR + _SEPARATOR.join(parts), _SEPARATOR + _SEPARATOR.join(lows)
+    alone = {}
     if len(lowered) != len(joined) or joined.count(_SEPARATOR) != len(parts):
-        alone = {i for i, (part, low) in enumerate(zip(parts, lows)) if len(low) != len(part) or _SEPARATOR in part}
+        alone = {i: part for i, (part, low) in enumerate(zip(parts, lows))
+                 if len(low) != len(part) or _SEPARATOR in part}
         for i in alone:
             parts[i] = lows[i] = ""
         joined, lowered = _SEPARATOR + _SEPARATOR.join(parts), _SEPARATOR + _SEPARATOR.join(lows)
-    starts = list(accumulate((len(part) + 1 for part in parts), initial=1))
-    return joined, lowered, starts, alone
+    return JoinedCopies(joined, lowered, _starts(parts), alone)
+
+
+def _starts(parts: list[str]) -> list[int]:
+    """Where each part starts in a separator followed by the parts joined by separators (and one past the end)."""
+    return list(accumulate(map(add, map(len, parts), repeat(1)), initial=1))
 
 
 def _compile(entries, stems: bool) -> EntryMatcher:
@@ -489,50 +526,70 @@ def matching_copies(sentences: Iterable) -> list[str | None]:
     >>> matching_copies(["Kim\u2019s visit", "", None])
     ["Kim's visit", None, None]
     """
-    texts = [sentence if isinstance(sentence, str) else "" for sentence in sentences]
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:   # no texts, or one holds a separator
-        return [matching_copy(text) if text else None for text in texts]
-    # normalize_for_matching replaces single characters by single characters: one call serves all.
-    normalized = normalize_for_matching(joined)
-    copies = normalized.split(_SEPARATOR)
-    for i in _url_candidates(normalized, copies):
-        if _may_contain_url(copies[i]):
-            copies[i] = URL_PATTERN.sub(_blank, copies[i])
-    return [copy or None for copy in copies]
+    return list(joined_matching_copies(sentences))
 
 
-# Every text that ``_may_contain_url`` accepts holds one of these ("://", "pic.twitter.com/", and
-# "www." lower-cased, as only "w" and "W" lower-case to "w"); few other texts do.
-_URL_HINTS = ("/", "w.", "W.")
+def joined_matching_copies(sentences: Iterable) -> JoinedCopies:
+    """``matching_copies(sentences)`` as ``JoinedCopies``, made on the joined sentences at once."""
+    texts = sentences if isinstance(sentences, list) else list(sentences)
+    try:
+        joined = _SEPARATOR + _SEPARATOR.join(texts)
+    except TypeError:   # a missing sentence (None, NaN): no text to match
+        texts = [text if isinstance(text, str) else "" for text in texts]
+        joined = _SEPARATOR + _SEPARATOR.join(texts)
+    joined = normalize_for_matching(joined)
+    lowered = joined.lower()
+    # normalize_for_matching replaces single characters by single characters, so this is the
+    # copies joined, unless a sentence holds a separator or lower-cases to another length.
+    if joined.count(_SEPARATOR) != len(texts) or len(lowered) != len(joined):
+        return join_copies([matching_copy(text) if isinstance(text, str) and text else None for text in texts])
+    starts = _starts(texts)
+    blanked = {i: URL_PATTERN.sub(_blank, joined[starts[i]:starts[i + 1] - 1])
+               for i in sorted(_url_candidates(lowered, starts))}
+    if blanked:
+        joined = _spliced(joined, starts, blanked)
+        lowered = _spliced(lowered, starts, {i: copy.lower() for i, copy in blanked.items()})
+    return JoinedCopies(joined, lowered, starts, {})
 
 
-def _url_candidates(joined: str, texts: list[str]) -> set[int]:
-    """Which of ``texts`` (``joined`` with one separator between each two) hold a URL hint."""
-    found: set[int] = set()
-    starts = None
-    for hint in _URL_HINTS:
-        position = joined.find(hint)
-        while position >= 0:
-            if starts is None:
-                starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
-            i = bisect_right(starts, position) - 1
-            found.add(i)
-            position = joined.find(hint, starts[i + 1])
-    return found
+def _spliced(joined: str, starts: list[int], copies: dict[int, str]) -> str:
+    """``joined`` with copy i replaced by ``copies[i]`` (as long; keys in order)."""
+    pieces, done = [], 0
+    for i, copy in copies.items():
+        pieces += [joined[done:starts[i]], copy]
+        done = starts[i + 1] - 1
+    return "".join(pieces) + joined[done:]
 
 
-def ensure_matching_copies(sentences: list, copies: list[str | None] | None = None) -> list[str | None]:
-    """``copies`` if given (checked to be one per sentence), else ``matching_copies(sentences)``.
+def ensure_matching_copies(sentences: list, copies: Sequence[str | None] | None = None) -> JoinedCopies:
+    """``copies`` (a list, or ``JoinedCopies``) if given, checked to be one per sentence, else the
+    ``matching_copies`` of ``sentences``; as ``JoinedCopies``.
 
-    >>> ensure_matching_copies(["Kim\u2019s", ""])
+    >>> list(ensure_matching_copies(["Kim\u2019s", ""]))
     ["Kim's", None]
     """
     if copies is None:
-        return matching_copies(sentences)
+        return joined_matching_copies(sentences)
     if len(copies) != len(sentences):
         raise ValueError(f"{len(copies)} matching copies for {len(sentences)} sentences")
-    return copies
+    return copies if isinstance(copies, JoinedCopies) else join_copies(copies)
+
+
+# ``_may_contain_url`` holds for a copy exactly when its lower-cased copy holds one of these (only
+# ASCII letters lower-case to them, and text where "İ" lower-cases to two characters is not joined).
+_URL_HINTS = ("://", "www.", "pic.twitter.com/")
+
+
+def _url_candidates(lowered: str, starts: list[int]) -> set[int]:
+    """Which copies of the joined, lower-cased ``lowered`` (copy i from ``starts[i]``) may hold a URL."""
+    found: set[int] = set()
+    for hint in _URL_HINTS:
+        position = lowered.find(hint)
+        while position >= 0:
+            i = bisect_right(starts, position) - 1
+            found.add(i)
+            position = lowered.find(hint, starts[i + 1])
+    return found
 
 
 def _may_contain_url(text: str) -> bool:
