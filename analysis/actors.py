@@ -28,8 +28,8 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon,
     Matching runs on a same-length normalised copy of each sentence (curly apostrophes, NBSP,
     URLs blanked), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
     give one mention (longest wins). A joint alias ("Russo-Korean") gives one row per actor.
-    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made (they are shared
-    with frame matching).
+    ``copies``: ``lexicons.matching_copies`` of the sentences (a list, or ``lexicons.JoinedCopies``
+    as ``joined_matching_copies`` makes them), if already made (they are shared with frame matching).
     """
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.

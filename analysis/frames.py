@@ -49,9 +49,10 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon,
                     copies: list[str | None] | None = None) -> pd.DataFrame:
     """One row per frame-term hit with KWIC context; ``sentence[start:end] == match``.
 
-    One regex pass per sentence over all frames: where terms overlap, the longest (leftmost)
+    One regex pass over all sentences and frames: where terms overlap, the longest (leftmost)
     match wins, so a span of text counts once (within a frame and across frames).
-    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made.
+    ``copies``: ``lexicons.matching_copies`` of the sentences (a list, or ``lexicons.JoinedCopies``
+    as ``joined_matching_copies`` makes them), if already made.
     """
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.

@@ -11,8 +11,10 @@ carries a rationale, and every validation error names the file and the line.
 True
 
 Each lexicon carries one compiled regex (``.pattern``) with one capturing group per entry, longest
-entries first, so a matcher makes one pass per sentence and ``match.lastindex`` says which entry
-matched (``.group_entries[lastindex - 1]``).
+entries first, so ``match.lastindex`` says which entry matched (``.group_entries[lastindex - 1]``).
+A batch's sentences are matched in one pass: ``JoinedCopies`` holds their matching copies joined
+(and lower-cased for the scanners), and one scan finds where an alias, exclusion or frame term may
+start (``EntryMatcher``).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from analysis.text import normalize_for_matching
 __all__ = [
     "Alias", "Actor", "ActorLexicon", "EntryMatcher", "Exclusion", "Frame", "FrameLexicon", "LexiconError",
     "JoinedCopies", "Term", "ensure_matching_copies", "entry_regex", "join_copies", "joined_matching_copies",
-    "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
+    "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames", "shared_scanner",
 ]
 
 ACTOR_GROUPS = ("core", "other")
@@ -148,7 +150,12 @@ class ActorLexicon:
         exclude_matcher = _compile(excl, stems=False) if excl else None
         object.__setattr__(self, "exclude_matcher", exclude_matcher)
         object.__setattr__(self, "exclude_pattern", exclude_matcher.pattern if exclude_matcher else None)
-        object.__setattr__(self, "mention_scanner", _scanner(aliases + excl, stems=False) if excl else matcher.scanner)
+        object.__setattr__(self, "mention_scanner", shared_scanner(self.matchers) if excl else matcher.scanner)
+
+    @property
+    def matchers(self) -> tuple[EntryMatcher, ...]:
+        """The alias matcher, and the exclusion matcher if there are exclusions."""
+        return (self.alias_matcher,) + ((self.exclude_matcher,) if self.exclude_matcher is not None else ())
 
     def mention_matches(self, copies: Sequence[str | None]) -> list[tuple[int, int, int, Alias]]:
         """``(i, start, end, alias)`` of every alias match in each ``copies[i]`` (None: no text) once its
@@ -190,6 +197,10 @@ class FrameLexicon:
         object.__setattr__(self, "term_matcher", matcher)
         object.__setattr__(self, "pattern", matcher.pattern)
         object.__setattr__(self, "group_entries", matcher.entries)
+
+    @property
+    def matchers(self) -> tuple[EntryMatcher, ...]:
+        return (self.term_matcher,)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -274,6 +285,7 @@ class EntryMatcher:
     entries: tuple
     scanner: re.Pattern
     required: tuple[str, ...] | None = None
+    stems: bool = False   # whether a final "*" marks a stem (frame terms)
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         """The matches of ``pattern.finditer(text)``, found faster.
@@ -344,8 +356,7 @@ def _find_all(copies: Sequence[str | None], matcher: EntryMatcher, scanner: re.P
     rows, resume = [], 0
     # Matches never span a separator, which like a text's edge is no word character: matching the
     # joined text gives each copy's matches.
-    for hit in scanner.finditer(copies.lowered):
-        start = hit.start() + 1
+    for start in copies.candidates((matcher,) if exclude is None else (matcher, exclude), scanner):
         if exclude is not None:
             i = bisect_right(starts, start) - 1
             if i in alone:
@@ -378,10 +389,25 @@ class JoinedCopies:
     one. Indexing and iterating give the copies. Made by ``joined_matching_copies`` or
     ``join_copies``.
     """
-    __slots__ = ("joined", "lowered", "starts", "alone")
+    __slots__ = ("joined", "lowered", "starts", "alone", "_shared")
 
     def __init__(self, joined: str, lowered: str, starts: list[int], alone: dict[int, str]):
         self.joined, self.lowered, self.starts, self.alone = joined, lowered, starts, alone
+        self._shared: tuple[tuple[EntryMatcher, ...], list[int]] | None = None
+
+    def scan_for(self, matchers: tuple[EntryMatcher, ...]) -> None:
+        """Find, in one scan, where an entry of any of ``matchers`` may start (for ``candidates``)."""
+        self._shared = matchers, self._scan(shared_scanner(matchers))
+
+    def candidates(self, matchers: tuple[EntryMatcher, ...], scanner: re.Pattern) -> list[int]:
+        """Where in ``joined`` an entry of ``matchers`` may start: found by ``scanner``, or taken from
+        the scan for more matchers (``scan_for``) if there was one."""
+        if self._shared is not None and all(any(m is s for s in self._shared[0]) for m in matchers):
+            return self._shared[1]
+        return self._scan(scanner)
+
+    def _scan(self, scanner: re.Pattern) -> list[int]:
+        return [hit.start() + 1 for hit in scanner.finditer(self.lowered)]
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -439,16 +465,28 @@ def _compile(entries, stems: bool) -> EntryMatcher:
         return (f"(?<={entry_regex(e.text)})" if e.case_sensitive else "") + "()"
 
     pattern = re.compile(_WORD_BEFORE + _emit(_trie(ordered, stems, lowered=False), marked_end) + _WORD_AFTER)
-    return EntryMatcher(pattern, tuple(group_entries), _scanner(ordered, stems), _required_words(ordered, stems))
+    scanner = _scanner(_trie(ordered, stems, lowered=True))
+    return EntryMatcher(pattern, tuple(group_entries), scanner, _required_words(ordered, stems), stems)
 
 
-def _scanner(entries, stems: bool) -> re.Pattern:
-    """Finds, in lower-cased text, the non-word character before each place an entry may start."""
-    return re.compile(r"\W(?=" + _emit(_trie(entries, stems, lowered=True), None) + _WORD_AFTER + ")")
+def _scanner(trie: dict) -> re.Pattern:
+    """Finds, in lower-cased text, the non-word character before each place an entry of a lower-cased
+    ``trie`` may start."""
+    return re.compile(r"\W(?=" + _emit(trie, None) + _WORD_AFTER + ")")
 
 
-def _trie(entries, stems: bool, lowered: bool) -> dict:
-    root: dict = {"children": {}, "ends": []}
+@lru_cache(maxsize=8)
+def shared_scanner(matchers: tuple[EntryMatcher, ...]) -> re.Pattern:
+    """One scanner for the entries of all ``matchers``: one scan finds where any of them may start."""
+    trie: dict = {"children": {}, "ends": []}
+    for matcher in matchers:
+        _trie(matcher.entries, matcher.stems, lowered=True, root=trie)
+    return _scanner(trie)
+
+
+def _trie(entries, stems: bool, lowered: bool, root: dict | None = None) -> dict:
+    """A trie of ``entries`` (atoms by ``_atoms``), added to ``root`` if given."""
+    root = root if root is not None else {"children": {}, "ends": []}
     for e in entries:
         node = root
         for atom in _atoms(e.text, stems, lowered):
@@ -529,8 +567,18 @@ def matching_copies(sentences: Iterable) -> list[str | None]:
     return list(joined_matching_copies(sentences))
 
 
-def joined_matching_copies(sentences: Iterable) -> JoinedCopies:
-    """``matching_copies(sentences)`` as ``JoinedCopies``, made on the joined sentences at once."""
+def joined_matching_copies(sentences: Iterable, *lexicons: ActorLexicon | FrameLexicon) -> JoinedCopies:
+    """``matching_copies(sentences)`` as ``JoinedCopies``, made on the joined sentences at once.
+
+    With ``lexicons``, one scan finds where any of their entries may start, for all their matchers.
+    """
+    copies = _joined_matching_copies(sentences)
+    if lexicons:
+        copies.scan_for(tuple(matcher for lexicon in lexicons for matcher in lexicon.matchers))
+    return copies
+
+
+def _joined_matching_copies(sentences: Iterable) -> JoinedCopies:
     texts = sentences if isinstance(sentences, list) else list(sentences)
     try:
         joined = _SEPARATOR + _SEPARATOR.join(texts)

@@ -262,7 +262,9 @@ def _check_joined_matching(sentences):
     copies = _reference_copies(sentences)
     joined = joined_matching_copies(sentences)
     assert list(joined) == copies and matching_copies(sentences) == copies and len(joined) == len(copies)
-    for given in (joined, copies):      # joined once for both matchers, or joined by each
+    scanned = joined_matching_copies(sentences, actors, frames)   # one scan for all three matchers
+    assert list(scanned) == copies
+    for given in (scanned, joined, copies):      # joined and scanned once, joined once, joined by each
         assert actors.mention_matches(given) == _reference_mentions(actors, copies)
         assert frames.term_matcher.find_all(given) == _reference_hits(frames.term_matcher, copies)
         assert actors.alias_matcher.find_all(given) == _reference_hits(actors.alias_matcher, copies)
