@@ -420,7 +420,10 @@ class JoinedCopies:
         return self.joined[self.starts[i]:self.starts[i + 1] - 1] or None
 
     def __iter__(self) -> Iterator[str | None]:
-        return map(self.__getitem__, range(len(self)))
+        copies = [copy or None for copy in self.joined.split(_SEPARATOR)[1:len(self) + 1]]
+        for i, text in self.alone.items():
+            copies[i] = text
+        return iter(copies)
 
 
 def join_copies(copies: Sequence[str | None]) -> JoinedCopies:
