@@ -1,4 +1,4 @@
-"""Find actor mentions in sentences with the actor lexicon (one regex pass per sentence).
+"""Find actor mentions in sentences with the actor lexicon (one regex pass over all sentences).
 
 >>> import pandas as pd
 >>> from analysis.lexicons import load_actors
@@ -28,23 +28,16 @@ def find_mentions(sentences: pd.DataFrame, actors: ActorLexicon,
     Matching runs on a same-length normalised copy of each sentence (curly apostrophes, NBSP,
     URLs blanked), with exclusion phrases ("Kim Il Sung Square") blanked out first; overlapping aliases
     give one mention (longest wins). A joint alias ("Russo-Korean") gives one row per actor.
-    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made (they are shared
-    with frame matching).
+    ``copies``: ``lexicons.matching_copies`` of the sentences (a list, or ``lexicons.JoinedCopies``
+    as ``joined_matching_copies`` makes them), if already made (they are shared with frame matching).
     """
-    matcher, entries, excl = actors.alias_matcher, actors.group_entries, actors.exclude_matcher
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                     "sentence", "voice"))
-    copies = ensure_matching_copies(sents, copies)
-    for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
-        if copy is None:
-            continue
-        for m in matcher.finditer(excl.blank(copy) if excl is not None else copy):
-            alias = entries[m.lastindex - 1]
-            start, end = m.span()
-            for actor in alias.actors:
-                rows.append((art, idx, actor, alias.text, start, end, sent, voice))
+    for i, start, end, alias in actors.mention_matches(ensure_matching_copies(sents, copies)):
+        for actor in alias.actors:
+            rows.append((arts[i], indices[i], actor, alias.text, start, end, sents[i], voices[i]))
     return _mention_frame(rows)
 
 

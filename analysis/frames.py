@@ -49,25 +49,20 @@ def find_frame_hits(sentences: pd.DataFrame, frames: FrameLexicon,
                     copies: list[str | None] | None = None) -> pd.DataFrame:
     """One row per frame-term hit with KWIC context; ``sentence[start:end] == match``.
 
-    One regex pass per sentence over all frames: where terms overlap, the longest (leftmost)
+    One regex pass over all sentences and frames: where terms overlap, the longest (leftmost)
     match wins, so a span of text counts once (within a frame and across frames).
-    ``copies``: ``lexicons.matching_copies`` of the sentences, if already made.
+    ``copies``: ``lexicons.matching_copies`` of the sentences (a list, or ``lexicons.JoinedCopies``
+    as ``joined_matching_copies`` makes them), if already made.
     """
-    matcher, entries = frames.term_matcher, frames.group_entries
     rows = []
     # Plain lists: iterating pandas' Arrow-backed string columns element by element is slow.
     arts, indices, sents, voices = (sentences[c].tolist() for c in ("article_id", "sentence_index",
                                                                     "sentence", "voice"))
-    copies = ensure_matching_copies(sents, copies)
-    for art, idx, sent, voice, copy in zip(arts, indices, sents, voices, copies):
-        if copy is None:
-            continue
-        for m in matcher.finditer(copy):
-            term = entries[m.lastindex - 1]
-            start, end = m.span()
-            left, right = _kwic(sent, start, end)
-            rows.append((art, idx, term.frame, term.text, sent[start:end], start, end, left, right,
-                         sent, voice))
+    for i, start, end, term in frames.term_matcher.find_all(ensure_matching_copies(sents, copies)):
+        sent = sents[i]
+        left, right = _kwic(sent, start, end)
+        rows.append((arts[i], indices[i], term.frame, term.text, sent[start:end], start, end, left, right,
+                     sent, voices[i]))
     return _hit_frame(rows)
 
 

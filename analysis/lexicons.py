@@ -11,16 +11,21 @@ carries a rationale, and every validation error names the file and the line.
 True
 
 Each lexicon carries one compiled regex (``.pattern``) with one capturing group per entry, longest
-entries first, so a matcher makes one pass per sentence and ``match.lastindex`` says which entry
-matched (``.group_entries[lastindex - 1]``).
+entries first, so ``match.lastindex`` says which entry matched (``.group_entries[lastindex - 1]``).
+A batch's sentences are matched in one pass: ``JoinedCopies`` holds their matching copies joined
+(and lower-cased for the scanners), and one scan finds where an alias, exclusion or frame term may
+start (``EntryMatcher``).
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import pandas as pd
 import yaml
@@ -30,7 +35,8 @@ from analysis.text import normalize_for_matching
 
 __all__ = [
     "Alias", "Actor", "ActorLexicon", "EntryMatcher", "Exclusion", "Frame", "FrameLexicon", "LexiconError",
-    "Term", "ensure_matching_copies", "entry_regex", "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames",
+    "JoinedCopies", "Term", "ensure_matching_copies", "entry_regex", "join_copies", "joined_matching_copies",
+    "matching_copy", "matching_copies", "lexicon_table", "load_actors", "load_frames", "shared_scanner",
 ]
 
 ACTOR_GROUPS = ("core", "other")
@@ -131,6 +137,8 @@ class ActorLexicon:
     exclude_pattern: re.Pattern | None = field(init=False, repr=False, compare=False)
     alias_matcher: "EntryMatcher" = field(init=False, repr=False, compare=False)
     exclude_matcher: "EntryMatcher | None" = field(init=False, repr=False, compare=False)
+    # Where an alias or an exclusion may start (see ``EntryMatcher``): one scan serves both.
+    mention_scanner: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         aliases = [a for actor in self.actors for a in actor.aliases] + list(self.joint_aliases)
@@ -142,6 +150,22 @@ class ActorLexicon:
         exclude_matcher = _compile(excl, stems=False) if excl else None
         object.__setattr__(self, "exclude_matcher", exclude_matcher)
         object.__setattr__(self, "exclude_pattern", exclude_matcher.pattern if exclude_matcher else None)
+        object.__setattr__(self, "mention_scanner", shared_scanner(self.matchers) if excl else matcher.scanner)
+
+    @property
+    def matchers(self) -> tuple[EntryMatcher, ...]:
+        """The alias matcher, and the exclusion matcher if there are exclusions."""
+        return (self.alias_matcher,) + ((self.exclude_matcher,) if self.exclude_matcher is not None else ())
+
+    def mention_matches(self, copies: Sequence[str | None]) -> list[tuple[int, int, int, Alias]]:
+        """``(i, start, end, alias)`` of every alias match in each ``copies[i]`` (None: no text) once its
+        exclusion phrases are blanked: ``alias_matcher.finditer(exclude_matcher.blank(copy))``, in one scan.
+
+        >>> [(i, start, end, alias.text) for i, start, end, alias in
+        ...  load_actors().mention_matches(["Kim Il Sung Square", None, "Kim"])]
+        [(2, 0, 3, 'Kim')]
+        """
+        return _find_all(copies, self.alias_matcher, self.mention_scanner, self.exclude_matcher)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -175,6 +199,10 @@ class FrameLexicon:
         object.__setattr__(self, "group_entries", matcher.entries)
 
     @property
+    def matchers(self) -> tuple[EntryMatcher, ...]:
+        return (self.term_matcher,)
+
+    @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.frames)
 
@@ -201,8 +229,12 @@ def entry_regex(text: str, stems: bool = False) -> str:
 _STEM_ATOM = r"\w*"
 
 
-def _atoms(text: str, stems: bool) -> list[str]:
-    """Case-folded regex atoms of one entry: one per character, a gap, or a stem tail."""
+def _atoms(text: str, stems: bool, lowered: bool = False) -> list[str]:
+    """Case-folded regex atoms of one entry: one per character, a gap, or a stem tail.
+
+    A cased character gives "[kK]", or with ``lowered`` what its cases lower-case to ("k"), for
+    searching lower-cased text.
+    """
     atoms: list[str] = []
     for i, token in enumerate(_SPLIT_GAP.split(_normalize(text).strip())):
         if i:
@@ -211,19 +243,29 @@ def _atoms(text: str, stems: bool) -> list[str]:
         for ch in token[:-1] if stem else token:
             lo, up = ch.lower(), ch.upper()
             if lo != up and len(lo) == 1 and len(up) == 1:
-                atoms.append(f"[{re.escape(lo)}{re.escape(up)}]")
+                chars = sorted(_lower_chars(lo) | _lower_chars(up)) if lowered else [lo, up]
             else:
-                atoms.append(re.escape(ch))
+                chars = sorted(_lower_chars(ch)) if lowered else [ch]
+            escaped = "".join(map(re.escape, chars))
+            atoms.append(escaped if len(chars) == 1 else f"[{escaped}]")
         if stem:
             atoms.append(_STEM_ATOM)
     return atoms
 
 
+def _lower_chars(ch: str) -> set[str]:
+    """What ``str.lower`` turns ``ch`` into in a text (``ch`` itself where that is two characters: such
+    text is not searched lower-cased); capital sigma becomes a final sigma at a word's end."""
+    low = ch.lower()
+    return {low, "\u03c2"} if ch == "\u03a3" else {low if len(low) == 1 else ch}
+
+
 # A lexicon whose entries all contain one of at most this many words is first checked with plain
 # substring tests (cheaper than a regex scan when few sentences can match, e.g. exclusions).
 MAX_REQUIRED_WORDS = 16
-_CASE_PAIR = re.compile(r"\[(.)(.)\]", re.DOTALL)   # an atom "[kK]" made by _atoms
 _WORD_RUN = re.compile(r"\w+")
+# Joins a batch's texts for one regex pass: not a word, space or gap character, so no match spans it.
+_SEPARATOR = "\x00"
 
 
 @dataclass(frozen=True)
@@ -231,16 +273,19 @@ class EntryMatcher:
     """A lexicon's compiled regex plus a faster scanner that finds exactly the same matches.
 
     ``pattern`` has one empty marker group per entry (``entries[m.lastindex - 1]`` matched).
-    ``scanner`` is the same trie without markers, with the first character's case alternatives
-    as separate literals (Python's re skips a literal alternative with one comparison, a
-    "[kK]" class with a call) and the "no word character before" condition as a leading
-    ``\\W`` that re can skip to; it only says where matches start, ``pattern`` then reads each.
+    ``scanner`` searches the lower-cased text for where a match may start: the same trie without
+    markers and case checks, over lower-case letters (a literal costs re one comparison, a "[kK]"
+    class a call), behind a leading ``\\W`` that re can skip to; ``pattern`` then reads (or,
+    for a case-sensitive entry, rejects) each candidate. Lower-casing keeps every character's
+    word / space / hyphen class (checked for all of Unicode in the tests); text whose
+    lower-casing changes its length ("İ") is matched with ``pattern`` alone.
     ``required``: lower-case words one of which every match contains, if there are few.
     """
     pattern: re.Pattern
     entries: tuple
     scanner: re.Pattern
     required: tuple[str, ...] | None = None
+    stems: bool = False   # whether a final "*" marks a stem (frame terms)
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         """The matches of ``pattern.finditer(text)``, found faster.
@@ -249,18 +294,36 @@ class EntryMatcher:
         >>> [x.group() for x in m.finditer("Putin met Kim Jong Un.")]
         ['Putin', 'Kim Jong Un']
         """
-        if self.required is not None and not _contains_any(text.lower(), self.required):
-            return
+        lowered = text.lower()
+        if self.required is not None and not _contains_any(lowered, self.required):
+            return iter(())
+        if len(lowered) != len(text):
+            return self.pattern.finditer(text)
+        return self._confirmed(text, lowered)
+
+    def _confirmed(self, text: str, lowered: str) -> Iterator[re.Match]:
         resume = 0
         # The scanner consumes the non-word character before a start, so one space is put in
-        # front: scanner positions are then text positions. Its hits may overlap; like finditer,
-        # keep the leftmost and go on after its end.
-        for hit in self.scanner.finditer(" " + text):
+        # front: scanner positions are then text positions. Its candidates may overlap; like
+        # finditer, keep the leftmost match and go on after its end.
+        for hit in self.scanner.finditer(" " + lowered):
             start = hit.start()
             if start >= resume:
                 match = self.pattern.match(text, start)
-                resume = match.end()
-                yield match
+                if match is not None:
+                    resume = match.end()
+                    yield match
+
+    def find_all(self, texts: Sequence[str | None]) -> list[tuple[int, int, int, Any]]:
+        """``(i, start, end, entry)`` of every match in each ``texts[i]`` (None: no text), in order.
+
+        The same as ``finditer`` on each text, in one scan of the texts joined (``texts`` may be
+        ``JoinedCopies``, joined already).
+
+        >>> load_frames().term_matcher.find_all(["Sanctions", None, "No trade."])[1][:3]
+        (2, 3, 8)
+        """
+        return _find_all(texts, self, self.scanner)
 
     def blank(self, text: str) -> str:
         """``text`` with every match replaced by as many spaces (offsets stay valid)."""
@@ -279,6 +342,114 @@ def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+def _find_all(copies: Sequence[str | None], matcher: EntryMatcher, scanner: re.Pattern,
+              exclude: EntryMatcher | None = None) -> list[tuple[int, int, int, Any]]:
+    """``matcher.find_all(copies)``, each copy's ``exclude`` matches blanked first if given.
+
+    ``scanner`` (lower-cased, see ``EntryMatcher``) must find every start of a ``matcher`` or
+    ``exclude`` match. A copy with an exclusion, or one left out of the joined text, is matched
+    on its own afterwards.
+    """
+    copies = copies if isinstance(copies, JoinedCopies) else join_copies(copies)
+    joined, starts, alone = copies.joined, copies.starts, set(copies.alone)
+    pattern, entries = matcher.pattern, matcher.entries
+    rows, resume = [], 0
+    # Matches never span a separator, which like a text's edge is no word character: matching the
+    # joined text gives each copy's matches.
+    for start in copies.candidates((matcher,) if exclude is None else (matcher, exclude), scanner):
+        if exclude is not None:
+            i = bisect_right(starts, start) - 1
+            if i in alone:
+                continue
+            if exclude.pattern.match(joined, start):
+                alone.add(i)
+                continue
+        if start >= resume:
+            match = pattern.match(joined, start)
+            if match is not None:
+                resume = match.end()
+                i = bisect_right(starts, start) - 1
+                rows.append((i, start - starts[i], resume - starts[i], entries[match.lastindex - 1]))
+    if alone:
+        rows = [row for row in rows if row[0] not in alone]
+        for i in sorted(alone):
+            if copies[i]:
+                text = exclude.blank(copies[i]) if exclude is not None else copies[i]
+                rows += [(i, *m.span(), entries[m.lastindex - 1]) for m in matcher.finditer(text)]
+        rows.sort(key=itemgetter(0))   # stable: each copy's matches stay in order
+    return rows
+
+
+class JoinedCopies:
+    """Matching copies of a batch's sentences (str or None each), joined for one regex pass.
+
+    ``joined`` holds each copy behind a separator, ``lowered`` is it lower-cased (the same length),
+    copy i starts at ``starts[i]``. ``alone`` maps the copies left out of ``joined`` (empty there:
+    they hold a separator, or lower-case to another length) to their text; they are matched one by
+    one. Indexing and iterating give the copies. Made by ``joined_matching_copies`` or
+    ``join_copies``.
+    """
+    __slots__ = ("joined", "lowered", "starts", "alone", "_shared")
+
+    def __init__(self, joined: str, lowered: str, starts: list[int], alone: dict[int, str]):
+        self.joined, self.lowered, self.starts, self.alone = joined, lowered, starts, alone
+        self._shared: tuple[tuple[EntryMatcher, ...], list[int]] | None = None
+
+    def scan_for(self, matchers: tuple[EntryMatcher, ...]) -> None:
+        """Find, in one scan, where an entry of any of ``matchers`` may start (for ``candidates``)."""
+        self._shared = matchers, self._scan(shared_scanner(matchers))
+
+    def candidates(self, matchers: tuple[EntryMatcher, ...], scanner: re.Pattern) -> list[int]:
+        """Where in ``joined`` an entry of ``matchers`` may start: found by ``scanner``, or taken from
+        the scan for more matchers (``scan_for``) if there was one."""
+        if self._shared is not None and all(any(m is s for s in self._shared[0]) for m in matchers):
+            return self._shared[1]
+        return self._scan(scanner)
+
+    def _scan(self, scanner: re.Pattern) -> list[int]:
+        return [hit.start() + 1 for hit in scanner.finditer(self.lowered)]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> str | None:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i in self.alone:
+            return self.alone[i]
+        return self.joined[self.starts[i]:self.starts[i + 1] - 1] or None
+
+    def __iter__(self) -> Iterator[str | None]:
+        copies = [copy or None for copy in self.joined.split(_SEPARATOR)[1:len(self) + 1]]
+        for i, text in self.alone.items():
+            copies[i] = text
+        return iter(copies)
+
+
+def join_copies(copies: Sequence[str | None]) -> JoinedCopies:
+    """``copies`` (str or None each) as ``JoinedCopies``.
+
+    >>> list(join_copies(["Kim", None, "a\\x00b"]))
+    ['Kim', None, 'a\\x00b']
+    """
+    parts = [copy or "" for copy in copies]
+    lows = [part.lower() for part in parts]
+    joined, lowered = _SEPARATOR + _SEPARATOR.join(parts), _SEPARATOR + _SEPARATOR.join(lows)
+    alone = {}
+    if len(lowered) != len(joined) or joined.count(_SEPARATOR) != len(parts):
+        alone = {i: part for i, (part, low) in enumerate(zip(parts, lows))
+                 if len(low) != len(part) or _SEPARATOR in part}
+        for i in alone:
+            parts[i] = lows[i] = ""
+        joined, lowered = _SEPARATOR + _SEPARATOR.join(parts), _SEPARATOR + _SEPARATOR.join(lows)
+    return JoinedCopies(joined, lowered, _starts(parts), alone)
+
+
+def _starts(parts: list[str]) -> list[int]:
+    """Where each part starts in a separator followed by the parts joined by separators (and one past the end)."""
+    return list(accumulate(map(add, map(len, parts), repeat(1)), initial=1))
+
+
 def _compile(entries, stems: bool) -> EntryMatcher:
     """One regex for all entries, built as a character trie, and its scanner (see ``EntryMatcher``).
 
@@ -290,31 +461,53 @@ def _compile(entries, stems: bool) -> EntryMatcher:
     letters before a stem's tail), so where entries overlap the longest one wins.
     """
     ordered = sorted(entries, key=lambda e: e.text)
-    root: dict = {"children": {}, "ends": []}
-    for e in ordered:
-        node = root
-        for atom in _atoms(e.text, stems):
-            node = node["children"].setdefault(atom, {"children": {}, "ends": []})
-        node["ends"].append(e)
     group_entries: list = []
 
-    def emit(node: dict, markers: bool, split_case: bool = False) -> str:
-        alts = []
-        for atom, child in sorted(node["children"].items(), key=lambda kv: (kv[0] == _STEM_ATOM, kv[0])):
-            rest = emit(child, markers)
-            pair = _CASE_PAIR.fullmatch(atom) if split_case else None
-            alts += [pair[1] + rest, pair[2] + rest] if pair else [atom + rest]
-        # Case-sensitive endings first: they are the more specific reading of the same letters.
-        for e in sorted(node["ends"], key=lambda e: not e.case_sensitive):
-            check = f"(?<={entry_regex(e.text)})" if e.case_sensitive else ""
-            if markers:
-                group_entries.append(e)
-            alts.append(check + ("()" if markers else ""))
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    def marked_end(e) -> str:
+        group_entries.append(e)
+        return (f"(?<={entry_regex(e.text)})" if e.case_sensitive else "") + "()"
 
-    pattern = re.compile(_WORD_BEFORE + emit(root, markers=True) + _WORD_AFTER)
-    scanner = re.compile(r"\W(?=" + emit(root, markers=False, split_case=True) + _WORD_AFTER + ")")
-    return EntryMatcher(pattern, tuple(group_entries), scanner, _required_words(ordered, stems))
+    pattern = re.compile(_WORD_BEFORE + _emit(_trie(ordered, stems, lowered=False), marked_end) + _WORD_AFTER)
+    scanner = _scanner(_trie(ordered, stems, lowered=True))
+    return EntryMatcher(pattern, tuple(group_entries), scanner, _required_words(ordered, stems), stems)
+
+
+def _scanner(trie: dict) -> re.Pattern:
+    """Finds, in lower-cased text, the non-word character before each place an entry of a lower-cased
+    ``trie`` may start."""
+    return re.compile(r"\W(?=" + _emit(trie, None) + _WORD_AFTER + ")")
+
+
+@lru_cache(maxsize=8)
+def shared_scanner(matchers: tuple[EntryMatcher, ...]) -> re.Pattern:
+    """One scanner for the entries of all ``matchers``: one scan finds where any of them may start."""
+    trie: dict = {"children": {}, "ends": []}
+    for matcher in matchers:
+        _trie(matcher.entries, matcher.stems, lowered=True, root=trie)
+    return _scanner(trie)
+
+
+def _trie(entries, stems: bool, lowered: bool, root: dict | None = None) -> dict:
+    """A trie of ``entries`` (atoms by ``_atoms``), added to ``root`` if given."""
+    root = root if root is not None else {"children": {}, "ends": []}
+    for e in entries:
+        node = root
+        for atom in _atoms(e.text, stems, lowered):
+            node = node["children"].setdefault(atom, {"children": {}, "ends": []})
+        node["ends"].append(e)
+    return root
+
+
+def _emit(node: dict, end) -> str:
+    """Regex source of a trie: ``end(entry)`` where an entry ends, or with ``end=None`` just an end."""
+    alts = [atom + _emit(child, end)
+            for atom, child in sorted(node["children"].items(), key=lambda kv: (kv[0] == _STEM_ATOM, kv[0]))]
+    if end is None:
+        alts += [""] if node["ends"] else []
+    else:
+        # Case-sensitive endings first: they are the more specific reading of the same letters.
+        alts += [end(e) for e in sorted(node["ends"], key=lambda e: not e.case_sensitive)]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _required_words(entries, stems: bool) -> tuple[str, ...] | None:
@@ -374,21 +567,80 @@ def matching_copies(sentences: Iterable) -> list[str | None]:
     >>> matching_copies(["Kim\u2019s visit", "", None])
     ["Kim's visit", None, None]
     """
-    return [matching_copy(sentence) if isinstance(sentence, str) and sentence else None
-            for sentence in sentences]
+    return list(joined_matching_copies(sentences))
 
 
-def ensure_matching_copies(sentences: list, copies: list[str | None] | None = None) -> list[str | None]:
-    """``copies`` if given (checked to be one per sentence), else ``matching_copies(sentences)``.
+def joined_matching_copies(sentences: Iterable, *lexicons: ActorLexicon | FrameLexicon) -> JoinedCopies:
+    """``matching_copies(sentences)`` as ``JoinedCopies``, made on the joined sentences at once.
 
-    >>> ensure_matching_copies(["Kim\u2019s", ""])
+    With ``lexicons``, one scan finds where any of their entries may start, for all their matchers.
+    """
+    copies = _joined_matching_copies(sentences)
+    if lexicons:
+        copies.scan_for(tuple(matcher for lexicon in lexicons for matcher in lexicon.matchers))
+    return copies
+
+
+def _joined_matching_copies(sentences: Iterable) -> JoinedCopies:
+    texts = sentences if isinstance(sentences, list) else list(sentences)
+    try:
+        joined = _SEPARATOR + _SEPARATOR.join(texts)
+    except TypeError:   # a missing sentence (None, NaN): no text to match
+        texts = [text if isinstance(text, str) else "" for text in texts]
+        joined = _SEPARATOR + _SEPARATOR.join(texts)
+    joined = normalize_for_matching(joined)
+    lowered = joined.lower()
+    # normalize_for_matching replaces single characters by single characters, so this is the
+    # copies joined, unless a sentence holds a separator or lower-cases to another length.
+    if joined.count(_SEPARATOR) != len(texts) or len(lowered) != len(joined):
+        return join_copies([matching_copy(text) if isinstance(text, str) and text else None for text in texts])
+    starts = _starts(texts)
+    blanked = {i: URL_PATTERN.sub(_blank, joined[starts[i]:starts[i + 1] - 1])
+               for i in sorted(_url_candidates(lowered, starts))}
+    if blanked:
+        joined = _spliced(joined, starts, blanked)
+        lowered = _spliced(lowered, starts, {i: copy.lower() for i, copy in blanked.items()})
+    return JoinedCopies(joined, lowered, starts, {})
+
+
+def _spliced(joined: str, starts: list[int], copies: dict[int, str]) -> str:
+    """``joined`` with copy i replaced by ``copies[i]`` (as long; keys in order)."""
+    pieces, done = [], 0
+    for i, copy in copies.items():
+        pieces += [joined[done:starts[i]], copy]
+        done = starts[i + 1] - 1
+    return "".join(pieces) + joined[done:]
+
+
+def ensure_matching_copies(sentences: list, copies: Sequence[str | None] | None = None) -> JoinedCopies:
+    """``copies`` (a list, or ``JoinedCopies``) if given, checked to be one per sentence, else the
+    ``matching_copies`` of ``sentences``; as ``JoinedCopies``.
+
+    >>> list(ensure_matching_copies(["Kim\u2019s", ""]))
     ["Kim's", None]
     """
     if copies is None:
-        return matching_copies(sentences)
+        return joined_matching_copies(sentences)
     if len(copies) != len(sentences):
         raise ValueError(f"{len(copies)} matching copies for {len(sentences)} sentences")
-    return copies
+    return copies if isinstance(copies, JoinedCopies) else join_copies(copies)
+
+
+# ``_may_contain_url`` holds for a copy exactly when its lower-cased copy holds one of these (only
+# ASCII letters lower-case to them, and text where "İ" lower-cases to two characters is not joined).
+_URL_HINTS = ("://", "www.", "pic.twitter.com/")
+
+
+def _url_candidates(lowered: str, starts: list[int]) -> set[int]:
+    """Which copies of the joined, lower-cased ``lowered`` (copy i from ``starts[i]``) may hold a URL."""
+    found: set[int] = set()
+    for hint in _URL_HINTS:
+        position = lowered.find(hint)
+        while position >= 0:
+            i = bisect_right(starts, position) - 1
+            found.add(i)
+            position = lowered.find(hint, starts[i + 1])
+    return found
 
 
 def _may_contain_url(text: str) -> bool:

@@ -86,8 +86,8 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
 
 def find_evidence(sentences: pd.DataFrame, actor_lexicon, frame_lexicon, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Actor mentions (with tone toward the actor under ``method``) and frame hits."""
-    # Both matchers search the same normalised copies; make them once.
-    copies = lexicons.matching_copies(sentences["sentence"].tolist())
+    # Both matchers search the same normalised copies, and one scan finds where an entry of either may start.
+    copies = lexicons.joined_matching_copies(sentences["sentence"].tolist(), actor_lexicon, frame_lexicon)
     mentions = actor_matching.find_mentions(sentences, actor_lexicon, copies).reset_index(drop=True)
     mentions = tone.score_mentions(mentions, method)
     frame_hits = frame_matching.find_frame_hits(sentences, frame_lexicon, copies)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import config
 from analysis.lexicons import LexiconError, lexicon_table, load_actors, load_frames
@@ -208,3 +210,119 @@ def test_matching_copies_are_matching_copy_or_none():
     from analysis.lexicons import matching_copies, matching_copy
     texts = ["Kim\u2019s site www.kim.kp", "", None, float("nan"), "plain"]
     assert matching_copies(texts) == [matching_copy(texts[0]), None, None, None, "plain"]
+
+
+# --- one scan over a batch's joined copies must give each sentence's matches ---------------------
+
+def test_lower_casing_keeps_every_character_class():
+    # The scanners search lower-cased text: each character must keep its word / space / hyphen class,
+    # and only "İ" may lower-case to two characters (such text is matched without the scanner).
+    import re
+    import sys
+    word, space = re.compile(r"\w"), re.compile(r"\s")
+    longer = []
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        low = char.lower()
+        if len(low) != 1:
+            longer.append(char)
+            continue
+        assert bool(word.match(char)) == bool(word.match(low)), hex(code)
+        assert bool(space.match(char)) == bool(space.match(low)), hex(code)
+        assert (char == "-") == (low == "-") and (char == "\x00") == (low == "\x00"), hex(code)
+    assert longer == ["\u0130"]
+
+
+def _blank_all(pattern, text):
+    return pattern.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+def _reference_mentions(actors, copies):
+    """Each copy on its own: exclusions blanked, then the aliases' compiled pattern (no scanner)."""
+    return [(i, *m.span(), actors.group_entries[m.lastindex - 1]) for i, copy in enumerate(copies) if copy is not None
+            for m in actors.pattern.finditer(_blank_all(actors.exclude_pattern, copy))]
+
+
+def _reference_hits(matcher, copies):
+    return [(i, *m.span(), matcher.entries[m.lastindex - 1]) for i, copy in enumerate(copies) if copy is not None
+            for m in matcher.pattern.finditer(copy)]
+
+
+def _reference_copies(sentences):
+    from analysis.lexicons import matching_copy
+    return [matching_copy(s) if isinstance(s, str) and s else None for s in sentences]
+
+
+_LEXICONS = (load_actors(), load_frames())
+
+
+def _check_joined_matching(sentences):
+    from analysis.lexicons import ensure_matching_copies, joined_matching_copies, matching_copies
+    actors, frames = _LEXICONS
+    copies = _reference_copies(sentences)
+    joined = joined_matching_copies(sentences)
+    assert list(joined) == copies and matching_copies(sentences) == copies and len(joined) == len(copies)
+    scanned = joined_matching_copies(sentences, actors, frames)   # one scan for all three matchers
+    assert list(scanned) == copies
+    for given in (scanned, joined, copies):      # joined and scanned once, joined once, joined by each
+        assert actors.mention_matches(given) == _reference_mentions(actors, copies)
+        assert frames.term_matcher.find_all(given) == _reference_hits(frames.term_matcher, copies)
+        assert actors.alias_matcher.find_all(given) == _reference_hits(actors.alias_matcher, copies)
+    assert ensure_matching_copies(sentences, joined) is joined
+
+
+BATCH_TEXTS = TRICKY_TEXTS + [
+    None, float("nan"), "U.S.", "U.S. and U.N.", "Kim Il Sung Square", "Kim Il Sung Squares near Kim Il Sung Square.",
+    "a\x00Kim", "Kim\x00", "\u0130 Kim", "The West. the West", "not controlled by the West", "Russian President Vladimir Putin",
+    "Putin", "Kim Jong  Un", "KCNA kcna", "See https://example.com/news/putin-kim and WWW.kim.kp about Putin.",
+    "pic.twitter.com/Kim Kim", "Kim\u2019s site www.kim.kp", "sanction*", "de-dollarization and dedollarisation",
+    "Kim\u00a0Il\u00a0Sung Square", "\u201cKim\u201d", "Kim.", "(Kim)", "\u03a3 Kim \u039f\u0394\u039f\u03a3",
+]
+
+
+@pytest.mark.parametrize("order", ["as_listed", "reversed", "one_by_one"])
+def test_joined_matching_equals_each_sentence_on_its_own(order):
+    if order == "one_by_one":
+        for text in BATCH_TEXTS:
+            _check_joined_matching([text])
+    else:
+        _check_joined_matching(BATCH_TEXTS if order == "as_listed" else BATCH_TEXTS[::-1])
+    _check_joined_matching([])
+
+
+def test_joined_matching_equals_each_sentence_on_seed_corpus_and_news_sentences():
+    from analysis import bench, corpus, pipeline
+    seed = pipeline.split_articles(corpus.load_corpus(config.RAW_ARTICLES_DIR))["sentence"].tolist()
+    news = list(bench.news_sentences())
+    assert len(seed) > 100 and len(news) > 5000
+    for start in range(0, len(news), 2000):
+        _check_joined_matching(news[start:start + 2000])
+    _check_joined_matching(seed)
+
+
+def test_lower_cased_scanner_with_unusual_letters():
+    # Entries with letters whose lower case depends on context (final sigma) or is two characters.
+    from analysis.lexicons import Term, _compile
+    entries = [Term(text, "f", "r", case_sensitive=cs) for text, cs in
+               [("\u039f\u0394\u039f\u03a3", False), ("\u03c3\u03b1", False), ("\u0130zmir", False),
+                ("\u017fun", False), ("K\u212aK", True), ("Stra\u00dfe", False)]]
+    matcher = _compile(entries, stems=False)
+    texts = ["\u039f\u0394\u039f\u03a3 \u03bf\u03b4\u03bf\u03c2 \u03bf\u03b4\u03bf\u03c3.", "\u03a3\u0391 \u03c3\u03b1",
+             "\u0130zmir izmir", "\u017fun SUN sun", "K\u212aK kkk KKK", "STRASSE Stra\u00dfe strasse", None, ""]
+    for text in texts[:-2]:
+        assert _spans(matcher.finditer(text)) == _spans(matcher.pattern.finditer(text))
+    assert matcher.find_all(texts) == _reference_hits(matcher, texts)
+    assert matcher.find_all(texts)   # not trivially empty
+
+
+_BATCH_PIECES = sorted({a.text for actor in _LEXICONS[0].actors for a in actor.aliases}
+                       | {e.text for actor in _LEXICONS[0].actors for e in actor.exclude}
+                       | {t.text.rstrip("*") for f in _LEXICONS[1].frames for t in f.terms}) + [
+    "us", "the", "THE", "kim", "KIM", "-", "'s", ",", ".", "Square", "www.", "https://x.y/", "\u2019s", "\u00a0",
+    "\u0130", "\u2014"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=6).map(" ".join), min_size=1, max_size=6))
+def test_joined_matching_equals_each_sentence_on_random_batches(sentences):
+    _check_joined_matching(sentences)
