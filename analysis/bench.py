@@ -11,6 +11,11 @@ are measured in the same run:
     aggregation, staged Parquet output, no cache) with one process;
 (c) the same with ``--jobs`` worker processes (default: every core).
 
+The three are measured ``--repeats`` times in turn (rounds: a, b, c, a, b, c, ...), and each rate
+reported is the median over the rounds; the ratio is the median of the rounds' own ratios of (c)
+to (a), so a drift of the machine's speed between rounds (this VM's drifts by 10-25% within
+minutes) moves both sides of a ratio together instead of skewing it.
+
 ``--json`` prints exactly one JSON object with the keys of ``RESULT_KEYS``. ``peak_rss_mb`` is the
 largest of: the sum of the resident sets of this process and all its children, sampled every
 ``RSS_SAMPLE_SECONDS`` with psutil (when installed); and ``resource.getrusage`` peak RSS of this
@@ -24,6 +29,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -41,6 +47,7 @@ MIN_SENTENCES, MAX_SENTENCES = 20, 40
 SYNTHETIC_OUTLETS = ("outlet_a", "outlet_b", "outlet_c", "outlet_d", "outlet_e")
 SYNTHETIC_PUBLISHED = "2024-06-19"
 DEFAULT_ARTICLES = 5000
+DEFAULT_REPEATS = 3
 RSS_SAMPLE_SECONDS = 0.2
 FLOOR_CHUNK_ARTICLES = 1000     # articles' sentences held in memory at once while timing the floor
 RESULT_KEYS = ("articles", "floor_articles_per_s", "jobs1_articles_per_s", "all_cores_articles_per_s",
@@ -185,21 +192,44 @@ def measure_scoring(corpus_path: Path, work_dir: Path, jobs: int, batch_size: in
     return in_fresh_process(_scoring_rate, corpus_path, out, jobs, batch_size)
 
 
-def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: int | None = None) -> dict:
-    """Build the corpus, measure (a), (b), (c); return the result dict (keys ``RESULT_KEYS``)."""
+def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: int | None = None,
+              repeats: int = DEFAULT_REPEATS, on_round=None) -> dict:
+    """Build the corpus, measure (a), (b), (c) ``repeats`` times in turn; return the result dict
+    (keys ``RESULT_KEYS``, see ``summarize_rounds``). ``on_round(i, round)`` is called after each round."""
     jobs = jobs or os.cpu_count() or 1
+    rounds = []
     with RssSampler() as sampler, tempfile.TemporaryDirectory(prefix="analysis-bench-") as tmp:
         work = Path(tmp)
         corpus_path, sentences_path = work / "corpus.jsonl", work / "sentences.jsonl"
         # In a child too: building the corpus loads pandas and the sentence pool, which this
         # process would otherwise hold (and the sampler count) through every measurement.
         in_fresh_process(write_synthetic_corpus, n, corpus_path, sentences_path)
-        floor = in_fresh_process(measure_floor, sentences_path)
-        jobs1 = measure_scoring(corpus_path, work, jobs=1, batch_size=batch_size)
-        all_cores = measure_scoring(corpus_path, work, jobs=jobs, batch_size=batch_size)
-    return {"articles": n, "floor_articles_per_s": round(floor, 2), "jobs1_articles_per_s": round(jobs1, 2),
-            "all_cores_articles_per_s": round(all_cores, 2),
-            "ratio_all_cores_to_floor": round(all_cores / floor, 3), "peak_rss_mb": round(max(peak_rss_mb(), sampler.peak_mb), 1)}
+        for number in range(1, repeats + 1):
+            floor = in_fresh_process(measure_floor, sentences_path)
+            jobs1 = measure_scoring(corpus_path, work, jobs=1, batch_size=batch_size)
+            all_cores = measure_scoring(corpus_path, work, jobs=jobs, batch_size=batch_size)
+            rounds.append({"floor_articles_per_s": floor, "jobs1_articles_per_s": jobs1,
+                           "all_cores_articles_per_s": all_cores})
+            if on_round is not None:
+                on_round(number, rounds[-1])
+    return summarize_rounds(n, rounds, max(peak_rss_mb(), sampler.peak_mb))
+
+
+def summarize_rounds(n: int, rounds: Sequence[dict], peak_mb: float) -> dict:
+    """The result of measurement rounds: each rate's median, and the median of the rounds' ratios.
+
+    >>> rounds = [{"floor_articles_per_s": f, "jobs1_articles_per_s": j, "all_cores_articles_per_s": a}
+    ...           for f, j, a in ((400, 300, 600), (500, 350, 800), (600, 400, 840))]
+    >>> summarize_rounds(10, rounds, 512.0)
+    {'articles': 10, 'floor_articles_per_s': 500.0, 'jobs1_articles_per_s': 350.0, 'all_cores_articles_per_s': 800.0, 'ratio_all_cores_to_floor': 1.5, 'peak_rss_mb': 512.0}
+    """
+    result = {"articles": n}
+    for key in RESULT_KEYS[1:4]:
+        result[key] = round(float(statistics.median(r[key] for r in rounds)), 2)
+    ratios = [r["all_cores_articles_per_s"] / r["floor_articles_per_s"] for r in rounds]
+    result["ratio_all_cores_to_floor"] = round(statistics.median(ratios), 3)
+    result["peak_rss_mb"] = round(peak_mb, 1)
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -207,12 +237,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="synthetic corpus size")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes for (c) (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=None, help="articles per batch (default: scale's)")
+    parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS,
+                        help=f"measurement rounds; medians are reported (default: {DEFAULT_REPEATS})")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be >= 1")
+    if args.repeats < 1:
+        parser.error("--repeats must be >= 1")
+
+    def show_round(number: int, measured: dict) -> None:
+        figures = ", ".join(f"{key.removesuffix('_articles_per_s')} {value:.1f}/s" for key, value in measured.items())
+        ratio = measured["all_cores_articles_per_s"] / measured["floor_articles_per_s"]
+        print(f"round {number}: {figures}, ratio {ratio:.3f}", file=sys.stderr)
+
     try:
-        result = run_bench(args.articles, args.jobs, args.batch_size)
+        result = run_bench(args.articles, args.jobs, args.batch_size, args.repeats, on_round=show_round)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
