@@ -529,13 +529,21 @@ def outlet_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_name
     article-level interval. Articles with no outlet are left out. ``summarize_cells`` computes the
     cells' columns as ``cell_summaries`` does (``scale`` passes one that runs them on its workers).
     """
+    return outlet_actor_tone_of_units(sentence_actor_tone(mentions), articles, actor_names, method,
+                                      summarize_cells=summarize_cells)
+
+
+def outlet_actor_tone_of_units(units: pd.DataFrame, articles: pd.DataFrame, actor_names: Sequence[str],
+                               method: str, *, summarize_cells=cell_summaries) -> pd.DataFrame:
+    """``outlet_actor_tone`` from the mentions' ``sentence_actor_tone`` units (columns ``article_id,
+    actor`` and ``CELL_UNIT_COLUMNS``, in that table's order): units are per article, so a large
+    corpus can make them batch by batch (``scale``)."""
     article_outlet, outlets = pd.factorize(articles["outlet"], sort=True)
     if not len(outlets) or not len(actor_names):     # as a table built from no rows (object columns)
         table = pd.DataFrame([], columns=["outlet", *AGGREGATE_COLUMNS[:-1]])
         table.insert(1, "n_articles", np.zeros(0, dtype=np.int64))
         table["tone_method"] = method
         return table[["outlet", "n_articles"] + AGGREGATE_COLUMNS].reset_index(drop=True)
-    units = sentence_actor_tone(mentions)
     names, unit_actor = _actor_positions(actor_names, units["actor"])
     unit_article = pd.Index(articles["article_id"]).get_indexer(units["article_id"])
     unit_outlet = np.append(article_outlet, -1)[unit_article]

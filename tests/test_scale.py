@@ -267,3 +267,27 @@ def test_outlet_tone_cells_summarized_in_tasks_equal_one_call():
     actual = tone.outlet_actor_tone(mentions, articles, names, METHOD, summarize_cells=in_tasks)
     pd.testing.assert_frame_equal(actual, expected, check_exact=True)
     assert expected["n_sentences"].max() > tone.BOOTSTRAP_CACHE_MAX_N and (expected["n_sentences"] == 0).any()
+
+
+def test_tables_equal_the_study_pipeline_when_the_input_is_not_in_id_order(tmp_path):
+    """Outlet pooling reads the batches' units: out of id order they are put in the study's order."""
+    records = _records()
+    records = records[10:] + records[:10]          # batches no longer come in article-id order
+    corpus_file = _write(records, tmp_path / "shuffled.jsonl")
+    out = tmp_path / "out"
+    scale.score_corpus(corpus_file, out, jobs=1, method=METHOD, batch_size=BATCH, fmt="csv", use_cache=False,
+                       progress=False)
+    tables = pipeline.build_tables(corpus.load_corpus(corpus_file), method=METHOD, progress=False)
+    for name in ("outlet_actor_tone", "article_actor_tone", "mentions"):
+        assert (out / f"{name}.csv").read_bytes() == io.to_csv_bytes(tables[name]), name
+    assert not list(out.glob(f"{scale.UNITS_TABLE}*"))   # the scratch table is never published
+
+
+def test_units_are_put_in_article_order_stably():
+    units = pd.DataFrame({"article_id": ["b", "b", "a", "c", "a"], "actor": ["US", "X", "US", "US", "X"],
+                          "tone": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    ordered = scale._units_in_key_order(units)
+    assert ordered["article_id"].tolist() == ["a", "a", "b", "b", "c"]
+    assert ordered["tone"].tolist() == [0.3, 0.5, 0.1, 0.2, 0.4]   # each article's units keep their order
+    in_order = units.iloc[[2, 4, 0, 1, 3]].reset_index(drop=True)
+    assert scale._units_in_key_order(in_order) is in_order            # no copy when already in order
