@@ -304,6 +304,7 @@ def process_batch(batch: pd.DataFrame, keys: Sequence[str], hits: Sequence[Cache
     units = tone.sentence_actor_tone(tables["mentions"][OUTLET_TONE_MENTION_COLUMNS])[UNIT_COLUMNS]
     write_parts(job.parts_dir, job.number, {"manifest": manifest, UNITS_TABLE: units,
                                             **{n: tables[n] for n in BATCH_TABLES}})
+    _release_arrow_memory()
     statuses = manifest["status"].value_counts()
     return BatchCounts(n_in=len(batch), n_scored=int(statuses.get(corpus.STATUS_SCORED, 0)),
                        n_skipped=int(statuses.get(corpus.STATUS_SKIPPED, 0)),
@@ -424,6 +425,13 @@ def _arrow(table: pd.DataFrame) -> pa.Table:
     return at.cast(pa.schema(fields))
 
 
+def _release_arrow_memory() -> None:
+    """Hand the memory Arrow's allocator keeps from freed buffers (Parquet encoding and decoding
+    scratch) back to the system: it held ~60 MB per process after reading or writing parts, which
+    a long run's peak memory otherwise carries."""
+    pa.default_memory_pool().release_unused()
+
+
 def table_dir(parts_dir: Path, name: str) -> Path:
     """The folder of one table's parts: ``<name>.parquet/part-<batch>.parquet``, a Parquet dataset."""
     return Path(parts_dir) / f"{name}.parquet"
@@ -444,13 +452,15 @@ def _part_paths(parts_dir: Path, name: str) -> list[Path]:
     return sorted(table_dir(parts_dir, name).glob("part-*.parquet"))
 
 
-def read_parts(parts_dir: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """One table's parts, concatenated in batch order (only ``columns`` if given)."""
+def read_parts(parts_dir: Path, name: str, columns: list[str] | None = None,
+               categorical: Sequence[str] = ()) -> pd.DataFrame:
+    """One table's parts, concatenated in batch order (only ``columns`` if given; the string columns
+    ``categorical`` read dictionary-encoded, as pandas categoricals: a few bytes a row)."""
     paths = _part_paths(parts_dir, name)
     if not paths:
         empty = _empty_tables()[name]
         return empty[columns] if columns else empty
-    tables = [pq.read_table(p, columns=columns) for p in paths]
+    tables = [pq.read_table(p, columns=columns, read_dictionary=list(categorical) or None) for p in paths]
     return pa.concat_tables(tables, promote_options="permissive").to_pandas()
 
 
@@ -492,7 +502,11 @@ def _outlet_actor_tone(parts_dir: Path, actor_names: Sequence[str], method: str,
     articles = read_parts(parts_dir, "articles", ["article_id", "outlet"])
     if articles.empty:
         return _empty_tables()["outlet_actor_tone"]
-    units = _units_in_key_order(read_parts(parts_dir, UNITS_TABLE))
+    # Categoricals: the string columns of ~6 units per article would otherwise dominate the
+    # client's memory at the end of a large run (and lookups in them are by category).
+    units = _units_in_key_order(read_parts(parts_dir, UNITS_TABLE,
+                                           categorical=["article_id", "actor", "voice", "tone_label"]))
+    _release_arrow_memory()
     table = tone.outlet_actor_tone_of_units(units, articles, actor_names, method,
                                             summarize_cells=functools.partial(_cell_summaries_in_tasks, runner))
     return sort_table("outlet_actor_tone", table)
@@ -503,6 +517,8 @@ def _units_in_key_order(units: pd.DataFrame) -> pd.DataFrame:
     (article, sentence, actor): each batch's are in that order and an article's units are in one
     batch, so a stable sort by article id suffices, and none when the batches came in id order."""
     ids = pa.array(units["article_id"])
+    if pa.types.is_dictionary(ids.type):
+        ids = ids.dictionary_decode()
     if len(ids) < 2 or pc.all(pc.less_equal(ids[:-1], ids[1:])).as_py():
         return units
     return units.take(pc.sort_indices(ids).to_numpy()).reset_index(drop=True)

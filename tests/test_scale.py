@@ -291,3 +291,5 @@ def test_units_are_put_in_article_order_stably():
     assert ordered["tone"].tolist() == [0.3, 0.5, 0.1, 0.2, 0.4]   # each article's units keep their order
     in_order = units.iloc[[2, 4, 0, 1, 3]].reset_index(drop=True)
     assert scale._units_in_key_order(in_order) is in_order            # no copy when already in order
+    as_read = units.astype({"article_id": "category"})                # as read_parts gives them
+    assert scale._units_in_key_order(as_read)["tone"].tolist() == [0.3, 0.5, 0.1, 0.2, 0.4]
