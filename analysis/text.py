@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import chain
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -351,7 +352,8 @@ SENTENCE_STARTERS = frozenset({
 
 # A run of terminal punctuation, any closing quotes/brackets after it, then whitespace or the
 # end of the text; or a line break. The word before the punctuation is looked up afterwards
-# (``_word_before``), only for the candidates whose decision depends on it.
+# (``_word_before``), only for the candidates whose decision depends on it; the token after the
+# candidate is read by a lookahead in the same regex call.
 _CLOSERS = "\"'”’»)\\]"
 # Speed (figures: scripts/eval_splitter.py): the leading lookahead names the possible first
 # characters, so the regex engine skips ahead with a character-set scan; a run of punctuation is
@@ -359,10 +361,12 @@ _CLOSERS = "\"'”’»)\\]"
 # linear (``--scaling``).
 _BOUNDARY_CANDIDATE = re.compile(
     rf"(?=[.!?…\n])"
-    rf"(?:(?<![.!?…])(?P<term>[.!?…]++)(?P<close>[{_CLOSERS}]*+)(?=\s|\Z)|(?P<newline>\n))"
+    rf"(?:(?<![.!?…])(?P<term>[.!?…]++)(?P<close>[{_CLOSERS}]*+)(?=\s|\Z)"
+    # The first token after the candidate, with any opening quotes/brackets before it, read in
+    # the same regex call (a lookahead: it does not move the match end, nor the next search).
+    r"(?=[ \t\f\v\u00a0]*(?P<open>[\"'“‘«(\[]*)(?P<token>[^\s\"'“”‘’«»()\[\]]*))"
+    r"|(?P<newline>\n))"
 )
-# The first token after a candidate, with any opening quotes/brackets before it.
-_NEXT_TOKEN = re.compile(r"[ \t\f\v\u00a0]*(?P<open>[\"'“‘«(\[]*)(?P<token>[^\s\"'“”‘’«»()\[\]]*)")
 # Dotted initialisms such as "U.S", "D.C", "J.K", "U.N" (final dot already removed).
 _DOTTED_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 # An em or en dash right after sentence-final punctuation introduces an attribution or an
@@ -372,17 +376,9 @@ _OPENING_PUNCTUATION = "\"'“‘«(["
 _TRAILING_PUNCTUATION = "\"'”’»)]"
 
 
-def _next_starts_sentence(next_token: str, next_open: str) -> bool:
-    """Could the token after a candidate boundary start a sentence? (not lower-case)."""
-    if next_open:
-        return True
-    return bool(next_token) and not next_token[0].islower()
-
-
 def _is_boundary_after_period(word: str, next_token: str, next_open: str) -> bool:
-    """Decide a boundary after a single '.' that ends ``word``."""
-    if not _next_starts_sentence(next_token, next_open):
-        return False
+    """Decide a boundary after a single '.' that ends ``word``, when the token after it could
+    start a sentence (an opening quote/bracket, or a first character that is not lower-case)."""
     bare = word.lstrip(_OPENING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
     lowered = bare.lower()
     if lowered in NEVER_FINAL_ABBREVIATIONS:
@@ -414,40 +410,29 @@ def _word_before(text: str, position: int) -> str:
 
 def _boundary_end(match: re.Match[str], text: str) -> int | None:
     """Return the offset where the sentence ends at this candidate, or None if no boundary."""
-    if text[match.start()] == "\n":
+    next_open, next_token = match.group("open", "token")
+    if next_open is None:  # a line break
         return match.start()
     end = match.end()
-    if end == len(text):
-        return end
-    following = _NEXT_TOKEN.match(text, end)
-    next_open, next_token = following.group("open"), following.group("token")
-    if not next_open and not next_token:  # only a line break follows; the newline splits
-        return end
-    if next_token[:1] in _CONTINUING_DASHES and not next_open:
-        # '"... the other side." — Actor Jeff Bridges': a dash after the end continues it.
-        return None
+    if end == len(text) or (not next_open and not next_token):
+        return end  # the end of the text, or only a line break follows (the newline splits)
+    if not next_open:
+        first = next_token[0]
+        # A lower-case word cannot start a sentence, nor can a dash:
+        # '"... the other side." — Actor Jeff Bridges' (a dash after the end continues it).
+        if first.islower() or first in _CONTINUING_DASHES:
+            return None
     term = match.group("term")
     if "!" in term or "?" in term:
         # '"We ardently welcome President Putin!" were displayed' is one sentence.
-        return end if _next_starts_sentence(next_token, next_open) else None
+        return end
     word = _word_before(text, match.start())
     if len(term) > 1 or term == "…":
         # Ellipsis. Set off by spaces (" ... ") it marks an omission inside a sentence or
         # quotation (AP style): never a boundary. Attached ("paused... Then") it ends the
         # sentence when a capitalised word follows.
-        if not word:
-            return None
-        return end if _next_starts_sentence(next_token, next_open) else None
+        return end if word else None
     return end if _is_boundary_after_period(word, next_token, next_open) else None
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    segment = text[start:end]
-    stripped_left = segment.lstrip()
-    if not stripped_left:
-        return None
-    new_start = start + len(segment) - len(stripped_left)
-    return new_start, start + len(segment.rstrip())
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -463,17 +448,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _BOUNDARY_CANDIDATE.finditer(text):
-        end = _boundary_end(match, text)
-        if end is None:
-            continue
-        span = _strip_span(text, start, end)
-        if span is not None:
-            spans.append(span)
+    for match in chain(_BOUNDARY_CANDIDATE.finditer(text), (None,)):
+        if match is None:  # the rest of the text after the last boundary
+            end = len(text)
+        else:
+            end = _boundary_end(match, text)
+            if end is None:
+                continue
+        # the span between the previous boundary and this one, stripped of whitespace
+        stripped_left = text[start:end].lstrip()
+        if stripped_left:
+            new_start = end - len(stripped_left)
+            spans.append((new_start, new_start + len(stripped_left.rstrip())))
         start = end
-    span = _strip_span(text, start, len(text))
-    if span is not None:
-        spans.append(span)
     return spans
 
 

@@ -592,7 +592,8 @@ class FastVader:
         >>> FastVader().compound("Today SUX!")
         -0.5461
         """
-        text = self._without_emoji(text)
+        if not (type(text) is str and text.isascii()):  # ASCII text holds no emoji
+            text = self._without_emoji(text)
         valences = self._valences_after_but(text.split())
         if not valences:  # also with '!' / '?': their emphasis only amplifies a nonzero sum
             return 0.0
