@@ -82,6 +82,8 @@ _CLAUSE_END_CHARS = frozenset(",;:" + _CLOSING_QUOTES)  # a clause-closing token
 
 _TOKEN = re.compile(r"\S+")
 
+NORMALIZE_ALPHA = 15.0           # vaderSentiment.normalize's default alpha
+
 # Floats as numpy's attribution code used them: the smallest normal float (a sum of shares that is
 # never zero) and np.isclose's default tolerances (ties of affinity under sharpness = inf).
 TINY = float(np.finfo(float).tiny)
@@ -599,6 +601,17 @@ def _shares(affinities: list[list[float]], distances: list[list[int]], sharpness
     return shares
 
 
+def normalize_scores(raw: np.ndarray) -> np.ndarray:
+    """VADER's ``normalize`` of every raw score (the same floats: IEEE division and square root).
+
+    >>> normalize_scores(np.array([0.0, 1.9, -40.0])).tolist() == [normalize(x) for x in (0.0, 1.9, -40.0)]
+    True
+    """
+    raw = np.asarray(raw, dtype=float)
+    with np.errstate(over="ignore"):     # as in Python, a huge score squares to inf and gives 0.0
+        return np.clip(raw / np.sqrt(raw * raw + NORMALIZE_ALPHA), -1.0, 1.0)
+
+
 @dataclass
 class LexiconAttributionTone:
     """Tone toward the target from the VADER-lexicon words attributed to it (no training).
@@ -632,8 +645,10 @@ class LexiconAttributionTone:
                 out[i] = 0.0
                 continue
             target = (int(a), int(b))
-            others = [] if other_spans is None or other_spans[i] is None else other_spans[i]
-            others = [span for span in ((int(x), int(y)) for x, y in others) if span != target]
+            row_others = None if other_spans is None else other_spans[i]
+            others = [] if row_others is None else [(int(x), int(y)) for x, y in row_others]
+            if target in others:
+                others = [span for span in others if span != target]
             out[i] = _attribute(tokens, target, others, self.half_life, self.clause_penalty,
                                 self.max_distance, self.sharpness)
         return out
@@ -641,8 +656,7 @@ class LexiconAttributionTone:
     def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
               other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
         raw = self.raw_scores(sentences, starts, ends, other_spans)
-        tone = np.array([normalize(x) for x in raw]) if len(raw) else np.empty(0)
-        return _result(tone, self.positive_threshold, self.negative_threshold)
+        return _result(normalize_scores(raw), self.positive_threshold, self.negative_threshold)
 
 
 # --- tuning on dev splits only ---------------------------------------------------------------------
@@ -690,8 +704,8 @@ def tune_on_dev(frames: dict[str, pd.DataFrame], grid: dict | None = None) -> pd
             for md, sh in itertools.product(grid["max_distance"], grid["sharpness"]):
                 scorer = LexiconAttributionTone(half_life=hl, clause_penalty=cp, max_distance=md,
                                                 sharpness=sh)
-                tones = {name: np.array([normalize(x) for x in scorer.raw_scores(
-                    f["sentence"].tolist(), f["start"].tolist(), f["end"].tolist(), others)])
+                tones = {name: normalize_scores(scorer.raw_scores(
+                    f["sentence"].tolist(), f["start"].tolist(), f["end"].tolist(), others))
                     for name, (f, others) in prepared.items()}
                 for th in grid["threshold"]:
                     row = {"half_life": hl, "clause_penalty": cp, "max_distance": md,

@@ -230,3 +230,13 @@ def test_raw_scores_equal_numpy_reference_bit_for_bit(params):
         others = [o for o in others if o != target]
         want = _reference_attribute_raw(A.sentence_valences(sentence), target, others, **params)
         assert value == want, (sentence, target, others)
+
+
+def test_normalize_scores_equal_vader_normalize():
+    from vaderSentiment.vaderSentiment import normalize
+
+    rng = random.Random(23)
+    raw = [0.0, -0.0, 1e-300, -1e300, 1e308, 3.9, -3.9] + [rng.uniform(-20, 20) for _ in range(5000)]
+    got = A.normalize_scores(np.array(raw)).tolist()
+    assert got == [normalize(x) for x in raw]
+    assert [math.copysign(1, x) for x in got] == [math.copysign(1, normalize(x)) for x in raw]
