@@ -82,6 +82,8 @@ _CLAUSE_END_CHARS = frozenset(",;:" + _CLOSING_QUOTES)  # a clause-closing token
 
 _TOKEN = re.compile(r"\S+")
 
+NORMALIZE_ALPHA = 15.0           # vaderSentiment.normalize's default alpha
+
 # Floats as numpy's attribution code used them: the smallest normal float (a sum of shares that is
 # never zero) and np.isclose's default tolerances (ties of affinity under sharpness = inf).
 TINY = float(np.finfo(float).tiny)
@@ -226,27 +228,40 @@ def _clause_flags(raw: str) -> int:
 _CLAUSE_FLAGS = Memo(_clause_flags)      # raw token -> its flags
 
 
-def _clause_id_list(raw_tokens: Sequence[str]) -> list[int]:
-    """``_clause_ids(raw_tokens).tolist()``: only the few tokens that open or close a clause are visited.
+def _clause_starts(raw_tokens: Sequence[str]) -> list[int]:
+    """The tokens that open clause 1, 2, ... (ascending; see ``_clause_ids``): only the few tokens
+    that open or close a clause are visited.
 
-    >>> _clause_id_list("Smith won, but Jones lost -- again".split())
-    [0, 0, 1, 1, 1, 2, 2]
+    >>> _clause_starts("Smith won, but Jones lost -- again".split())
+    [2, 5]
     """
     if len(_CLAUSE_FLAGS) > CLAUSE_CACHE_MAX_ENTRIES:
         _CLAUSE_FLAGS.clear()
     flags = list(map(_CLAUSE_FLAGS.__getitem__, raw_tokens))
     n = len(flags)
-    ids: list[int] = []
-    clause = previous = 0                # previous: the token the current clause starts at
+    starts: list[int] = []
+    previous = 0                         # the token the current clause starts at
     for i in itertools.compress(range(n), flags):
         # boundaries come in ascending order; ", but" gives the same one twice
         if flags[i] & _OPENS_CLAUSE and i > previous:
-            ids += [clause] * (i - previous)
-            clause, previous = clause + 1, i
+            starts.append(i)
+            previous = i
         if flags[i] & _CLOSES_CLAUSE and previous < i + 1 < n:
-            ids += [clause] * (i + 1 - previous)
-            clause, previous = clause + 1, i + 1
-    ids += [clause] * (n - previous)
+            starts.append(i + 1)
+            previous = i + 1
+    return starts
+
+
+def _clause_id_list(raw_tokens: Sequence[str]) -> list[int]:
+    """``_clause_ids(raw_tokens).tolist()``.
+
+    >>> _clause_id_list("Smith won, but Jones lost -- again".split())
+    [0, 0, 1, 1, 1, 2, 2]
+    """
+    starts = _clause_starts(raw_tokens)
+    ids: list[int] = []
+    for clause, (begin, end) in enumerate(zip([0] + starts, starts + [len(raw_tokens)])):
+        ids += [clause] * (end - begin)
     return ids
 
 
@@ -340,48 +355,108 @@ def numpy_sum(values: Sequence[float]) -> float:
     >>> numpy_sum(values) == float(np.sum(values)), numpy_sum(values) == sum(values)
     (True, False)
     """
-    return 0.0 + _pairwise_sum(values, 0, len(values))
+    return sparse_numpy_sum(range(len(values)), values, len(values))
 
 
-def _pairwise_sum(values: Sequence[float], first: int, count: int) -> float:
+def sparse_numpy_sum(positions: Sequence[int], values: Sequence[float], count: int) -> float:
+    """``numpy_sum`` of ``count`` values that are zero except ``values`` at ``positions`` (ascending).
+
+    Adding a zero leaves a partial sum as it is (up to the sign of a zero total, and numpy's
+    total is never -0.0), so only the nonzero values are visited, each in its place in numpy's
+    scheme; two values give the same sum in any order.
+
+    >>> sparse_numpy_sum([1, 9, 10], [0.1, 0.2, 0.3], 12) == float(np.sum([0, .1] + [0] * 7 + [.2, .3, 0]))
+    True
+    """
+    if len(values) <= 2:
+        return 0.0 + values[0] + values[1] if len(values) == 2 else (0.0 + values[0] if values else 0.0)
+    return 0.0 + _sparse_pairwise_sum(positions, values, 0, len(values), 0, count)
+
+
+def _sparse_pairwise_sum(positions: Sequence[int], values: Sequence[float], lo: int, hi: int,
+                         first: int, count: int) -> float:
+    """numpy's pairwise sum of the run ``first .. first + count - 1``, whose nonzero values are
+    ``values[lo:hi]`` at ``positions[lo:hi]``."""
     unroll = NUMPY_PAIRWISE_UNROLL
-    if count < unroll:
+    if count > NUMPY_PAIRWISE_BLOCK:
+        half = count // 2
+        half -= half % unroll
+        middle = bisect.bisect_left(positions, first + half, lo, hi)
+        return (_sparse_pairwise_sum(positions, values, lo, middle, first, half)
+                + _sparse_pairwise_sum(positions, values, middle, hi, first + half, count - half))
+    if count < unroll:                   # one after another
         total = 0.0
-        for value in values[first:first + count]:
+        for value in values[lo:hi]:
             total += value
         return total
-    if count <= NUMPY_PAIRWISE_BLOCK:
-        p0, p1, p2, p3, p4, p5, p6, p7 = values[first:first + unroll]
-        stop = first + count - count % unroll
-        for i in range(first + unroll, stop, unroll):
-            q0, q1, q2, q3, q4, q5, q6, q7 = values[i:i + unroll]
-            p0 += q0; p1 += q1; p2 += q2; p3 += q3; p4 += q4; p5 += q5; p6 += q6; p7 += q7  # noqa: E702
-        total = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
-        for value in values[stop:first + count]:
-            total += value
-        return total
-    half = count // 2
-    half -= half % unroll
-    return _pairwise_sum(values, first, half) + _pairwise_sum(values, first + half, count - half)
+    lanes = [0.0] * unroll               # value i goes to partial sum i % 8 ...
+    stop = first + count - count % unroll
+    tail = []                            # ... except the last count % 8, added one after another
+    for position, value in zip(positions[lo:hi], values[lo:hi]):
+        if position < stop:
+            lanes[(position - first) % unroll] += value
+        else:
+            tail.append(value)
+    p0, p1, p2, p3, p4, p5, p6, p7 = lanes
+    total = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))
+    for value in tail:
+        total += value
+    return total
 
 
 class _RatedTokens(NamedTuple):
-    """One sentence's ``SentenceValences`` as plain Python values (numpy is slow on ~30 tokens)."""
-    starts: list[int]                # first character of each token
-    ends: list[int]                  # one past its last character
-    weighted: list[float]            # valence * but_weight
-    clause: list[int]
-    rated: list[int]                 # positions of nonzero weighted valence
+    """What attribution needs of one sentence, as plain Python values (numpy is slow on ~30 tokens).
+
+    Only the sentiment-bearing ("rated") tokens are listed; every other token's weighted valence is 0.
+    """
+    n_tokens: int
+    rated: list[int]                 # positions of the tokens of nonzero weighted valence, ascending
+    weighted: list[float]            # their valence * but_weight
+    rated_clauses: list[int]         # their clause ids
+    clause_starts: list[int]         # the tokens that open clause 1, 2, ... (ascending)
+    sentence: str | None             # set when single spaces separate the tokens (found by counting)
+    bounds: tuple[list[int], list[int]] | None  # otherwise: each token's start and end offset
+
+    def clause_of(self, position: int) -> int:
+        return bisect.bisect_right(self.clause_starts, position)
+
+    def token_range(self, span: Span) -> tuple[int, int] | None:
+        """First and last token overlapping the character span, or None.
+
+        >>> tokens = _rated_tokens(sentence_valences("Hi  there, you"))
+        >>> tokens.token_range((5, 12)), tokens.token_range((3, 4))
+        ((1, 2), None)
+        """
+        start, end = span
+        if end <= start:
+            return None
+        if self.sentence is None:
+            starts, ends = self.bounds
+            first = bisect.bisect_right(ends, start)
+            last = bisect.bisect_left(starts, end) - 1
+        else:
+            # Token k ends at the k-th space: the tokens ending at or before ``start`` are the
+            # spaces up to it, and those starting before ``end`` one more than the spaces before end - 1.
+            sentence = self.sentence
+            if start >= len(sentence):
+                return None
+            first = sentence.count(" ", 0, start + 1) if start >= 0 else 0
+            last = sentence.count(" ", 0, end - 1) if end >= 1 else -1
+        return (first, last) if first <= last else None
 
 
 def _rated_tokens(sv: SentenceValences) -> _RatedTokens:
     weighted = (sv.valence * sv.but_weight).tolist()
-    return _RatedTokens([a for a, _ in sv.spans], [b for _, b in sv.spans], weighted, sv.clause.tolist(),
-                        [i for i, value in enumerate(weighted) if value != 0.0])
+    rated = [i for i, value in enumerate(weighted) if value != 0.0]
+    clause = sv.clause.tolist()
+    return _RatedTokens(len(weighted), rated, [weighted[i] for i in rated], [clause[i] for i in rated],
+                        [i for i in range(1, len(clause)) if clause[i] != clause[i - 1]], None,
+                        ([a for a, _ in sv.spans], [b for _, b in sv.spans]))
 
 
 def _sentence_tokens(sentence: str) -> _RatedTokens | None:
-    """``_rated_tokens(sentence_valences(sentence))`` built directly from the nonzero valences,
+    """``_rated_tokens(sentence_valences(sentence))`` built directly from the nonzero valences
+    (the same values; offsets found by counting where single spaces separate the tokens),
     or None if no token carries sentiment (every target then gets exactly 0.0)."""
     raw = sentence.split()
     sentiment = vader_fast.nonzero_token_valences(sentence)
@@ -390,44 +465,33 @@ def _sentence_tokens(sentence: str) -> _RatedTokens | None:
         return tokens if tokens.rated else None
     if not sentiment.positions:
         return None
-    weighted = [0.0] * len(raw)
     but_index = sentiment.but_index
-    for position, valence in zip(sentiment.positions, sentiment.valences):
-        if but_index < 0 or position == but_index:
-            weighted[position] = valence
-        else:
-            weighted[position] = valence * (BUT_BEFORE_WEIGHT if position < but_index else BUT_AFTER_WEIGHT)
-    starts, ends = _token_bounds(sentence, raw)
-    return _RatedTokens(starts, ends, weighted, _clause_id_list(raw),
-                        [i for i in sentiment.positions if weighted[i] != 0.0])
+    if but_index < 0:
+        rated, weighted = sentiment.positions, sentiment.valences
+    else:
+        rated, weighted = [], []
+        for position, valence in zip(sentiment.positions, sentiment.valences):
+            if position != but_index:
+                valence = valence * (BUT_BEFORE_WEIGHT if position < but_index else BUT_AFTER_WEIGHT)
+                if valence == 0.0:
+                    continue
+            rated.append(position)
+            weighted.append(valence)
+    clause_starts = _clause_starts(raw)
+    rated_clauses = [bisect.bisect_right(clause_starts, position) for position in rated]
+    if sentence == " ".join(raw):        # the common case
+        return _RatedTokens(len(raw), rated, weighted, rated_clauses, clause_starts, sentence, None)
+    return _RatedTokens(len(raw), rated, weighted, rated_clauses, clause_starts, None, _token_bounds(sentence))
 
 
-def _token_bounds(sentence: str, raw: list[str]) -> tuple[list[int], list[int]]:
-    """Start and end offsets of the whitespace tokens ``raw`` of ``sentence``.
+def _token_bounds(sentence: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the whitespace tokens of ``sentence``.
 
-    >>> _token_bounds("Hi there, you", ["Hi", "there,", "you"]), _token_bounds(" a  b", ["a", "b"])
+    >>> _token_bounds("Hi there, you"), _token_bounds(" a  b")
     (([0, 3, 10], [2, 9, 13]), ([1, 4], [2, 5]))
     """
-    if raw and sentence == " ".join(raw):  # the common case: tokens separated by one space
-        after_space = list(itertools.accumulate(map((1).__add__, map(len, raw))))
-        return [0] + after_space[:-1], list(map((-1).__add__, after_space))
     matches = list(_TOKEN.finditer(sentence))
     return list(map(re.Match.start, matches)), list(map(re.Match.end, matches))
-
-
-def _token_range(tokens: _RatedTokens, span: Span) -> tuple[int, int] | None:
-    """First and last token overlapping the character span (tokens are sorted), or None.
-
-    >>> sv = sentence_valences("Hi  there, you")
-    >>> _token_range(_rated_tokens(sv), (5, 12)), _token_range(_rated_tokens(sv), (3, 4))
-    ((1, 2), None)
-    """
-    start, end = span
-    if end <= start:
-        return None
-    first = bisect.bisect_right(tokens.ends, start)
-    last = bisect.bisect_left(tokens.starts, end) - 1
-    return (first, last) if first <= last else None
 
 
 def _gap(position: int, first: int, last: int) -> int:
@@ -458,38 +522,52 @@ def attribute_raw(sv: SentenceValences, target: Span, others: Sequence[Span] = (
 def _attribute(tokens: _RatedTokens, target: Span, others: Sequence[Span], half_life: float,
                clause_penalty: float, max_distance: float, sharpness: float) -> float:
     """``attribute_raw`` on prepared tokens; the float operations (and their order) are those of
-    the original numpy version (kept in tests/test_attribution.py), so results are bit-identical."""
+    the original numpy version (kept in tests/test_attribution_exact.py), so results are bit-identical.
+
+    A word that lies inside a target, or has no affinity to ``target``, contributes exactly 0 in
+    every sharing rule, so it is skipped before the other targets are looked at."""
     if not tokens.rated:
         return 0.0                                   # no sentiment word: every contribution is zero
-    n = len(tokens.starts)
-    target_range = _token_range(tokens, target)
-    if target[1] <= target[0] or (target_range is not None and target_range == (0, n - 1)):
-        return numpy_sum(tokens.weighted)            # no target / whole sentence: weight 1 each
+    n = tokens.n_tokens
+    target_range = tokens.token_range(target)
+    if target[1] <= target[0] or target_range == (0, n - 1):
+        return sparse_numpy_sum(tokens.rated, tokens.weighted, n)   # no target / whole sentence: weight 1 each
     if target_range is None:
         return 0.0
-    ranges = [target_range] + [r for r in (_token_range(tokens, span) for span in others) if r is not None]
-    clause = tokens.clause
+    clause_of = tokens.clause_of
+    first, last = target_range
+    first_clause, last_clause = clause_of(first), clause_of(last)
+    other_ranges = []
+    for span in others:
+        other = tokens.token_range(span)
+        if other is not None:
+            other_ranges.append((other[0], other[1], clause_of(other[0]), clause_of(other[1])))
     decay, penalty = _affinity_tables(half_life, clause_penalty,
                                       max(AFFINITY_TABLE_MIN_SIZE, 1 << (n - 1).bit_length()))
-    contributions = list(tokens.weighted)
-    for first, last in ranges:                       # words inside any target are ignored
-        contributions[first:last + 1] = [0.0] * (last - first + 1)
-    words, affinities, distances = [], [], []
-    for position in tokens.rated:
-        if contributions[position] == 0.0:
+    words, values, affinities, distances = [], [], [], []
+    for position, value, clause in zip(tokens.rated, tokens.weighted, tokens.rated_clauses):
+        distance = _gap(position, first, last)
+        if distance == 0 or distance > max_distance:
             continue
-        words.append(position)
-        affinity_row, distance_row = [], []
-        for first, last in ranges:
-            distance = _gap(position, first, last)
-            crossings = _gap(clause[position], clause[first], clause[last])  # clause ids rise by 0 or 1
-            affinity_row.append(decay[distance] * penalty[crossings] if distance <= max_distance else 0.0)
+        affinity = decay[distance] * penalty[_gap(clause, first_clause, last_clause)]
+        if not affinity > 0:
+            continue
+        affinity_row, distance_row = [affinity], [distance]
+        for other_first, other_last, other_first_clause, other_last_clause in other_ranges:
+            distance = _gap(position, other_first, other_last)
+            if distance == 0:                        # inside another target
+                break
+            affinity_row.append(decay[distance] * penalty[_gap(clause, other_first_clause, other_last_clause)]
+                                if distance <= max_distance else 0.0)
             distance_row.append(distance)
-        affinities.append(affinity_row)
-        distances.append(distance_row)
-    for position, affinity_row, share in zip(words, affinities, _shares(affinities, distances, sharpness)):
-        contributions[position] = tokens.weighted[position] * affinity_row[0] * share
-    return numpy_sum(contributions)
+        else:
+            words.append(position)
+            values.append(value)
+            affinities.append(affinity_row)
+            distances.append(distance_row)
+    contributions = [value * affinity_row[0] * share for value, affinity_row, share
+                     in zip(values, affinities, _shares(affinities, distances, sharpness))]
+    return sparse_numpy_sum(words, contributions, n)
 
 
 def _shares(affinities: list[list[float]], distances: list[list[int]], sharpness: float) -> list[float]:
@@ -497,7 +575,7 @@ def _shares(affinities: list[list[float]], distances: list[list[int]], sharpness
     if sharpness == 0.0:                             # shared equally among the targets in range
         shares = []
         for row in affinities:
-            in_range = sum(1.0 for affinity in row if affinity > 0)
+            in_range = sum(map((0.0).__lt__, row)) if len(row) > 1 else int(row[0] > 0)  # usually one target
             shares.append((1.0 if row[0] > 0 else 0.0) / max(in_range, TINY))
         return shares
     if math.isinf(sharpness):                        # the nearest of the strongest targets takes it
@@ -521,6 +599,17 @@ def _shares(affinities: list[list[float]], distances: list[list[int]], sharpness
             total += value
         shares.append(powered[0] / max(total, TINY))
     return shares
+
+
+def normalize_scores(raw: np.ndarray) -> np.ndarray:
+    """VADER's ``normalize`` of every raw score (the same floats: IEEE division and square root).
+
+    >>> normalize_scores(np.array([0.0, 1.9, -40.0])).tolist() == [normalize(x) for x in (0.0, 1.9, -40.0)]
+    True
+    """
+    raw = np.asarray(raw, dtype=float)
+    with np.errstate(over="ignore"):     # as in Python, a huge score squares to inf and gives 0.0
+        return np.clip(raw / np.sqrt(raw * raw + NORMALIZE_ALPHA), -1.0, 1.0)
 
 
 @dataclass
@@ -555,17 +644,19 @@ class LexiconAttributionTone:
             if tokens is None:           # no sentiment word: what _attribute returns first
                 out[i] = 0.0
                 continue
-            others = [] if other_spans is None or other_spans[i] is None else other_spans[i]
-            others = [(int(x), int(y)) for x, y in others if (int(x), int(y)) != (int(a), int(b))]
-            out[i] = _attribute(tokens, (int(a), int(b)), others, self.half_life, self.clause_penalty,
+            target = (int(a), int(b))
+            row_others = None if other_spans is None else other_spans[i]
+            others = [] if row_others is None else [(int(x), int(y)) for x, y in row_others]
+            if target in others:
+                others = [span for span in others if span != target]
+            out[i] = _attribute(tokens, target, others, self.half_life, self.clause_penalty,
                                 self.max_distance, self.sharpness)
         return out
 
     def score(self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int],
               other_spans: Sequence[Sequence[Span]] | None = None) -> pd.DataFrame:
         raw = self.raw_scores(sentences, starts, ends, other_spans)
-        tone = np.array([normalize(x) for x in raw]) if len(raw) else np.empty(0)
-        return _result(tone, self.positive_threshold, self.negative_threshold)
+        return _result(normalize_scores(raw), self.positive_threshold, self.negative_threshold)
 
 
 # --- tuning on dev splits only ---------------------------------------------------------------------
@@ -613,8 +704,8 @@ def tune_on_dev(frames: dict[str, pd.DataFrame], grid: dict | None = None) -> pd
             for md, sh in itertools.product(grid["max_distance"], grid["sharpness"]):
                 scorer = LexiconAttributionTone(half_life=hl, clause_penalty=cp, max_distance=md,
                                                 sharpness=sh)
-                tones = {name: np.array([normalize(x) for x in scorer.raw_scores(
-                    f["sentence"].tolist(), f["start"].tolist(), f["end"].tolist(), others)])
+                tones = {name: normalize_scores(scorer.raw_scores(
+                    f["sentence"].tolist(), f["start"].tolist(), f["end"].tolist(), others))
                     for name, (f, others) in prepared.items()}
                 for th in grid["threshold"]:
                     row = {"half_life": hl, "clause_penalty": cp, "max_distance": md,

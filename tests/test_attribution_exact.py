@@ -141,17 +141,49 @@ EDGE_SENTENCES = ["", "   ", "Smith", "Smith won, but Jones lost -- badly.", "Go
                   "no good or bad", "Kim\u00a0was\u2003happy"]
 
 
+def _token_range_probes(sentence):
+    """Spans that start and end on, inside, between and beyond the tokens (and empty ones)."""
+    points = sorted({-2, -1, 0, 1, len(sentence) - 1, len(sentence), len(sentence) + 1}
+                    | {x + d for span in A._token_spans(sentence) for x in span for d in (-1, 0, 1)})
+    return [(a, b) for a in points for b in points if b >= a - 1]
+
+
+def _bisect_token_range(spans, span):
+    """The first and last token overlapping ``span`` by a linear scan, or None."""
+    inside = A._tokens_in_span(spans, *span) if span[1] > span[0] else []
+    return (inside[0], inside[-1]) if inside else None
+
+
 def test_sentence_tokens_equal_rated_tokens():
-    """The direct fast path gives the same tokens as ``_rated_tokens(sentence_valences(...))``."""
+    """The direct fast path gives the same tokens as ``_rated_tokens(sentence_valences(...))``,
+    and the same token ranges, counted on single-spaced sentences."""
     from analysis import benchmarks
 
+    rated_fields = ("n_tokens", "rated", "weighted", "rated_clauses", "clause_starts")
+    counted = 0
     for sentence in EDGE_SENTENCES + benchmarks.newsmtsc_sentences():
         expected = A._rated_tokens(A.sentence_valences(sentence))
         fast = A._sentence_tokens(sentence)
         if not expected.rated:
             assert fast is None, sentence
-        else:
-            assert fast == expected, sentence
+            continue
+        assert [getattr(fast, f) for f in rated_fields] == [getattr(expected, f) for f in rated_fields], sentence
+        counted += fast.sentence is not None
+        probes = _token_range_probes(sentence) if len(sentence) < 80 else A._token_spans(sentence)
+        for span in probes:
+            assert fast.token_range(span) == expected.token_range(span), (sentence, span)
+    assert counted > 1000                       # the counting path was exercised
+
+
+def test_token_range_equals_linear_scan():
+    rng = random.Random(13)
+    pieces = ["a", "bc", " ", "x,", "'q'", "Smith", "  ", "\t"]
+    for _ in range(1500):
+        sentence = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))).strip() or "a"
+        tokens = A._sentence_tokens(sentence + " good")
+        spans = A._token_spans(sentence + " good")
+        for span in _token_range_probes(sentence + " good"):
+            assert tokens.token_range(span) == _bisect_token_range(spans, span), (sentence, span)
 
 
 def test_token_bounds_equal_regex_spans():
@@ -160,4 +192,51 @@ def test_token_bounds_equal_regex_spans():
     for _ in range(3000):
         sentence = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         spans = A._token_spans(sentence)
-        assert A._token_bounds(sentence, sentence.split()) == ([a for a, _ in spans], [b for _, b in spans]), sentence
+        assert A._token_bounds(sentence) == ([a for a, _ in spans], [b for _, b in spans]), sentence
+
+
+def test_sparse_numpy_sum_matches_numpy_bit_for_bit():
+    rng = random.Random(17)
+    for _ in range(3000):
+        n = rng.choice([rng.randrange(1, 40), rng.randrange(40, 700)])
+        positions = sorted(rng.sample(range(n), rng.randint(0, min(n, 12))))
+        values = [rng.choice([rng.uniform(-3, 3), 1e16, -1e16, 3.3e-7]) for _ in positions]
+        dense = np.zeros(n)
+        dense[positions] = values
+        got, want = A.sparse_numpy_sum(positions, values, n), float(np.sum(dense))
+        assert got == want and math.copysign(1, got) == math.copysign(1, want)
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"sharpness": math.inf}, {"sharpness": 1.0, "half_life": 2.0, "clause_penalty": 0.5, "max_distance": 5},
+])
+def test_raw_scores_equal_numpy_reference_bit_for_bit(params):
+    """The batch path (tokens prepared by ``_sentence_tokens``, ranges counted) on random sentences,
+    some with double spaces, and spans that start or end inside a token or on a space."""
+    rng = random.Random(19)
+    rows = []
+    for _ in range(600):
+        sentence, target, others = _random_case(rng)
+        if rng.random() < 0.2:
+            sentence = sentence.replace(" ", "  ", 1)
+            target, others = (target[0], target[1] + 1), [(a, b + 1) for a, b in others]
+        if rng.random() < 0.3:
+            target = (max(0, target[0] + rng.choice([-1, 1])), target[1] + rng.choice([-1, 0, 1]))
+        rows.append((sentence, target, others))
+    scorer = A.LexiconAttributionTone(**params)
+    got = scorer.raw_scores([s for s, _, _ in rows], [t[0] for _, t, _ in rows], [t[1] for _, t, _ in rows],
+                            [o for _, _, o in rows])
+    for (sentence, target, others), value in zip(rows, got.tolist()):
+        others = [o for o in others if o != target]
+        want = _reference_attribute_raw(A.sentence_valences(sentence), target, others, **params)
+        assert value == want, (sentence, target, others)
+
+
+def test_normalize_scores_equal_vader_normalize():
+    from vaderSentiment.vaderSentiment import normalize
+
+    rng = random.Random(23)
+    raw = [0.0, -0.0, 1e-300, -1e300, 1e308, 3.9, -3.9] + [rng.uniform(-20, 20) for _ in range(5000)]
+    got = A.normalize_scores(np.array(raw)).tolist()
+    assert got == [normalize(x) for x in raw]
+    assert [math.copysign(1, x) for x in got] == [math.copysign(1, normalize(x)) for x in raw]
