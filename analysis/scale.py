@@ -9,7 +9,8 @@ worker (``process_batch``), which scores its articles with the study's own stage
 (``pipeline.score_articles``), and -- the workers being on this machine -- writes the batch's table
 parts and cache entries itself, returning only counts; the client only reads input and keeps the
 workers fed. ``outlet_actor_tone`` pools sentences across articles, so it is computed at the end
-from the written ``mentions`` and ``articles`` parts (only the columns it needs), in parallel tasks.
+from the sentence x actor units each worker wrote for its batch (a scratch table) and the written
+``articles`` parts, its outlet x actor cells summarised in parallel tasks.
 
 Output (``DIR``): one entry per study table -- ``articles, manifest, sentences, mentions,
 frame_hits, article_actor_tone, frame_rates, actor_frames, outlet_actor_tone``. Parquet (default):
