@@ -38,7 +38,7 @@ import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +57,7 @@ __all__ = [
     "iter_corpus",
     "iter_corpus_rows",
     "articles_frame",
+    "batched_frames",
     "load_corpus",
     "build_manifest",
 ]
@@ -342,13 +343,24 @@ class _SeenIds:
         self._seen[article_id] = where
 
 
-def _batches(rows: Iterator[dict], batch_size: int) -> Iterator[pd.DataFrame]:
+def batched_frames(rows: Iterable[dict], next_size: Callable[[int], int]) -> Iterator[pd.DataFrame]:
+    """``articles_frame`` tables of consecutive ``rows``: each holds ``next_size(n)`` rows, ``n``
+    being the rows in the tables before it (the last table may hold fewer).
+
+    >>> rows = [dict.fromkeys(ARTICLE_COLUMNS, "x") | {"n_chars": 1} for _ in range(5)]
+    >>> [len(t) for t in batched_frames(rows, lambda n: 1 if n else 3)]
+    [3, 1, 1]
+    """
     batch: list[dict] = []
+    n_before = 0
+    size = next_size(0)
     for row in rows:
         batch.append(row)
-        if len(batch) >= batch_size:
+        if len(batch) >= size:
             yield articles_frame(batch)
+            n_before += len(batch)
             batch = []
+            size = next_size(n_before)
     if batch:
         yield articles_frame(batch)
 
@@ -578,7 +590,8 @@ def iter_corpus(path: Path | str | None = None, metadata: Path | str | None = No
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    yield from _batches(iter_corpus_rows(path, metadata, max_chars=max_chars, read_size=batch_size), batch_size)
+    rows = iter_corpus_rows(path, metadata, max_chars=max_chars, read_size=batch_size)
+    yield from batched_frames(rows, lambda _: batch_size)
 
 
 def iter_corpus_rows(path: Path | str | None = None, metadata: Path | str | None = None, *,

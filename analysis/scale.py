@@ -676,18 +676,7 @@ def task_batches(rows: Iterable[dict], batch_size: int, total: int | None = None
             return batch_size
         return min(batch_size, max(min_size, -(-(total - n_sent) // (2 * workers))))
 
-    held: list[dict] = []
-    n_sent = 0
-    size = next_size(0)
-    for row in rows:
-        held.append(row)
-        if len(held) >= size:
-            yield corpus.articles_frame(held)
-            n_sent += len(held)
-            held = []
-            size = next_size(n_sent)
-    if held:
-        yield corpus.articles_frame(held)
+    return corpus.batched_frames(rows, next_size)
 
 
 def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache | None, method: str,
