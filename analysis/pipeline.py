@@ -332,8 +332,8 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
             io.staged_output_dir(dirs["figures"]) as figures_stage:
         write_tables(tables, processed_stage)
         if validation:
-            from analysis import validate
-            validate.run_validation(out_dir=processed_stage, figures_dir=figures_stage)
+            from analysis import validation_cache
+            validation_cache.cached_validation(out_dir=processed_stage, figures_dir=figures_stage)
         if run_notebooks:  # the notebooks draw the figures
             execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
         else:
