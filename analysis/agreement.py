@@ -532,6 +532,16 @@ def coding_files(coding_dir: Path = config.CODING_DIR) -> dict[str, tuple[list[P
     return found
 
 
+def _is_for_corpus(path: Path, articles: set[str]) -> bool:
+    """Whether a sheet holds an article of ``articles`` (a sheet that cannot be read counts as this
+    corpus', so that ``read_sheet`` reports its error)."""
+    try:
+        ids = pd.read_csv(path, dtype=str, usecols=["article_id"], keep_default_na=False)["article_id"]
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return True
+    return bool(set(ids.str.strip()) & articles)
+
+
 def study_agreement(coding_dir: Path, tables: Mapping[str, pd.DataFrame], *, methods: Sequence[str] | None = None,
                     actor_lexicon=None) -> dict[str, pd.DataFrame] | None:
     """Every agreement table for the coded sheets in ``coding_dir`` (None when it holds none, or when
@@ -542,12 +552,11 @@ def study_agreement(coding_dir: Path, tables: Mapping[str, pd.DataFrame], *, met
     files = coding_files(coding_dir)
     if not files:
         return None
-    loaded = {kind: load_sheets(coders, adjudicated) for kind, (coders, adjudicated) in files.items()}
     articles = set(tables["articles"]["article_id"].astype(str))
-    sheet_articles = {str(a) for sheets, final in loaded.values() for s in [*sheets, final] if s is not None
-                      for a in s.table["article_id"]}
-    if not sheet_articles & articles:
+    paths = [p for coders, final in files.values() for p in [*coders, final] if p is not None]
+    if not any(_is_for_corpus(path, articles) for path in paths):
         return None
+    loaded = {kind: load_sheets(coders, adjudicated) for kind, (coders, adjudicated) in files.items()}
     parts, notes = [], []
     for kind in coding.UNIT_KINDS:
         if kind not in loaded:
