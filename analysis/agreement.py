@@ -65,6 +65,14 @@ RELATIONS_COLUMNS = ["reference", "n_units", "n_coded", "n_machine", "n_coded_ye
 NOTES_COLUMNS = ["units", "note"]
 
 
+# The unit columns the comparisons need (the others, e.g. context_before, may be absent from a sheet).
+REQUIRED_UNIT_COLUMNS = {
+    "mentions": ["unit_id", "article_id", "sentence_index", "actor", "sentence_marked"],
+    "frame_hits": ["unit_id", "article_id", "sentence_index", "frame", "sentence_marked"],
+    "relations": ["unit_id", "article_id", "sentence_index", "source", "target", "sentence_marked"],
+}
+
+
 class SheetError(ValueError):
     """A coded sheet does not match the codebook or the other sheets (file, line and fix in the message)."""
 
@@ -119,11 +127,11 @@ def detect_kind(path: Path, header: Sequence[str]) -> str:
     """The unit kind whose unit and code columns the header holds (error naming what is missing)."""
     columns = set(header)
     for kind in coding.UNIT_KINDS:
-        if set(coding.CODE_COLUMNS[kind]) <= columns and set(coding.UNIT_COLUMNS[kind]) <= columns:
+        if set(coding.CODE_COLUMNS[kind]) <= columns and set(REQUIRED_UNIT_COLUMNS[kind]) <= columns:
             return kind
     # Name the closest kind's missing columns.
-    best = max(coding.UNIT_KINDS, key=lambda k: len(columns & (set(coding.UNIT_COLUMNS[k]) | set(coding.CODE_COLUMNS[k]))))
-    missing = [c for c in (*coding.UNIT_COLUMNS[best], *coding.CODE_COLUMNS[best]) if c not in columns]
+    best = max(coding.UNIT_KINDS, key=lambda k: len(columns & (set(REQUIRED_UNIT_COLUMNS[k]) | set(coding.CODE_COLUMNS[k]))))
+    missing = [c for c in (*REQUIRED_UNIT_COLUMNS[best], *coding.CODE_COLUMNS[best]) if c not in columns]
     raise SheetError(f"{path}, line 1: not a coded {best} sheet: missing column(s) {', '.join(missing)}; "
                      f"start from the sheet `python -m analysis coding-sheet --units {best}` writes "
                      "and keep its columns")
@@ -155,6 +163,12 @@ def read_sheet(path: Path | str, kind: str | None = None) -> Sheet:
             raise SheetError(f"{path}, line {line}: duplicate unit_id {uid} (also on line {seen[uid]}); "
                              "keep one row per unit")
         seen[uid] = line
+        if not row["sentence_index"].strip().isdigit():
+            raise SheetError(f"{path}, line {line}: sentence_index {row['sentence_index']!r} is not a whole number; "
+                             "restore the value of the sheet as drawn")
+        if coding.SOURCE_MARKS[0] not in row["sentence_marked"]:
+            raise SheetError(f"{path}, line {line}: sentence_marked has no {coding.SOURCE_MARKS[0]}...{coding.SOURCE_MARKS[1]} "
+                             "mark; restore the unit's sentence as drawn (the marks say what is coded)")
         for column, allowed in codes.items():
             value = _normalise_code(row[column])
             if value and value not in allowed:
@@ -167,7 +181,7 @@ def read_sheet(path: Path | str, kind: str | None = None) -> Sheet:
     table["unit_id"] = table["unit_id"].str.strip()
     for column in codes:
         table[column] = table[column].map(_normalise_code)
-    table["sentence_index"] = pd.to_numeric(table["sentence_index"], errors="coerce")
+    table["sentence_index"] = table["sentence_index"].str.strip().astype(int)
     return Sheet(coder_name(path, found), path, found, table, seen)
 
 
@@ -402,7 +416,7 @@ def method_agreement(references: Sequence[Sheet], methods: Sequence[str] | None 
         confusion += more_confusion
     if mentions is not None and "role" in mentions.columns:
         codes = method_role_codes(units, mentions)
-        more_rows, more_confusion = _method_rows("mentions", "role", "mentions_table", codes, references, ROLE_CODES)
+        more_rows, more_confusion = _method_rows("mentions", "role", "mentions.role", codes, references, ROLE_CODES)
         rows += more_rows
         confusion += more_confusion
     else:

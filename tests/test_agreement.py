@@ -219,6 +219,13 @@ def test_relation_precision_recall_and_stance():
     (lambda df: df.assign(tone=["pos", "positive", "neg"]), r"line 3: tone 'positive' is not a code"),
     (lambda df: df.iloc[:2], r"unit .* \(.*coder_a_mentions.csv, line 4\) is missing"),
     (lambda df: pd.concat([df, df.iloc[[0]].assign(unit_id="ffffffffffff")]), r"line 5: unit ffffffffffff is not in"),
+    (lambda df: df.assign(sentence_index=["0", "one", "2"]), r"line 3: sentence_index 'one' is not a whole number"),
+    (lambda df: df.assign(sentence_marked=df["sentence_marked"].str.replace("[[", "", regex=False)),
+     r"line 2: sentence_marked has no \[\[...\]\] mark"),
+    (lambda df: df.assign(sentence_marked=["[[Russia]] is good.", "[[Russia]] is very bad.", "The [[US]] is great."]),
+     r"line 3: unit .*'s sentence_marked differs from .*coder_a_mentions.csv, line 3"),
+    (lambda df: df.drop(columns=["context_before"]).assign(tone=["pos", "neg", "Neutral"]),
+     r"line 4: tone 'Neutral' is not a code"),
 ])
 def test_bad_sheets_name_file_line_and_fix_and_write_nothing(tmp_path, breakage, message):
     a = write(mention_sheet(["pos", "neg", "pos"]), tmp_path / "coder_a_mentions.csv")
@@ -229,6 +236,13 @@ def test_bad_sheets_name_file_line_and_fix_and_write_nothing(tmp_path, breakage,
     result = run_cli("agreement", a, b, "--method", "vader_sentence", "--out", tmp_path / "out")
     assert result.returncode == 2 and "coder_b_mentions.csv" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_codes_are_read_case_and_space_insensitively_and_optional_columns_may_be_missing(tmp_path):
+    path = write(mention_sheet([" POS", "neg ", ""]).drop(columns=["context_before"]), tmp_path / "coder_x_mentions.csv")
+    sheet = agreement.read_sheet(path)
+    assert sheet.name == "coder_x" and sheet.table["tone"].tolist() == ["pos", "neg", ""]
+    assert sheet.lines == {uid: line for uid, line in zip(sheet.table["unit_id"], (2, 3, 4))}
 
 
 def test_sheets_of_different_kinds_are_refused(tmp_path):
@@ -318,3 +332,11 @@ def test_pipeline_stage_writes_agreement_only_with_sheets_for_the_corpus(tmp_pat
                               validation=False, coding_dir=tmp_path / "empty")
     assert not list(bare["processed"].glob("agreement_*.csv"))
     assert not (bare["figures"] / "agreement_tone.png").exists()
+
+
+def test_line_numbers_count_newlines_inside_quoted_cells(tmp_path):
+    sheet = mention_sheet(["pos", "bad", "pos"])
+    sheet.loc[0, "notes"] = "first line\nsecond line"
+    path = write(sheet, tmp_path / "coder_a_mentions.csv")
+    with pytest.raises(agreement.SheetError, match=r"line 4: tone 'bad'"):
+        agreement.read_sheet(path)
