@@ -416,6 +416,9 @@ def method_agreement(references: Sequence[Sheet], methods: Sequence[str] | None 
         confusion += more_confusion
     if mentions is not None and "role" in mentions.columns:
         codes = method_role_codes(units, mentions)
+        if not (codes != "").any():
+            notes.append("no unit got a role from the mentions table (no matching unit, or its role values are "
+                         f"not the codebook's {', '.join(ROLE_CODES)})")
         more_rows, more_confusion = _method_rows("mentions", "role", "mentions.role", codes, references, ROLE_CODES)
         rows += more_rows
         confusion += more_confusion

@@ -171,6 +171,9 @@ def test_role_against_a_mentions_table_with_roles():
     scores, _, notes = agreement.method_agreement([sheet], methods=[], mentions=mentions)
     row = scores[(scores["variable"] == "role") & (scores["group"] == "all")].iloc[0]
     assert row["accuracy"] == pytest.approx(2 / 3) and row["n_units"] == 3
+    assert not any("no unit got a role" in note for note in notes)
+    _, _, notes = agreement.method_agreement([sheet], methods=[], mentions=mentions.assign(role="agent"))
+    assert any("no unit got a role" in note for note in notes)
 
 
 def frame_sheet(codes):
