@@ -452,6 +452,8 @@ def relation_agreement(references: Sequence[Sheet], relations: pd.DataFrame | No
     """Machine edges (units in the ``relations`` table) against each reference's ``relation = yes``."""
     if relations is None:
         return pd.DataFrame([{"reference": sheet.name, "n_units": len(sheet.table),
+                              "n_coded": int((sheet.table["relation"] != "").sum()),
+                              "n_coded_yes": int((sheet.table["relation"] == "yes").sum()),
                               "note": "no relations table: machine edges not compared"}
                              for sheet in references], columns=RELATIONS_COLUMNS)
     edges = relations.drop_duplicates("unit_id").set_index(relations.drop_duplicates("unit_id")["unit_id"].astype(str))

@@ -214,6 +214,7 @@ def test_relation_precision_recall_and_stance():
     assert row["stance_n"] == 2 and row["stance_accuracy"] == pytest.approx(0.5)
     absent = agreement.relation_agreement([sheet], None).iloc[0]
     assert "no relations table" in absent["note"] and pd.isna(absent["precision"])
+    assert (absent["n_coded"], absent["n_coded_yes"]) == (4, 3)
 
 
 @pytest.mark.parametrize("breakage, message", [
