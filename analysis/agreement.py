@@ -634,8 +634,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Agreement between coders, and between the study's methods and the coders. " + EVAL_NOTE)
     parser.add_argument("sheets", nargs="+", type=Path, help="coded sheets of one kind of unit (one per coder)")
     parser.add_argument("--adjudicated", type=Path, default=None, help="the adjudicated sheet of the same units")
-    parser.add_argument("--method", action="append", default=None, dest="methods",
-                        help="tone method to compare (repeatable; default: every method of the registry)")
+    parser.add_argument("--method", action="extend", nargs="+", default=None, dest="methods", metavar="NAME",
+                        help="tone method(s) to compare (default: every available method of the registry)")
     parser.add_argument("--tables", type=Path, default=config.PROCESSED_DIR,
                         help="processed tables: mentions.csv (role column) and relations.csv (machine edges)")
     parser.add_argument("--actors", type=Path, default=config.ACTORS_YAML,
