@@ -301,6 +301,26 @@ def execute_notebooks(processed_dir: Path, figures_dir: Path, executed_dir: Path
     return written
 
 
+def agreement_stage(tables: dict[str, pd.DataFrame], actor_lexicon, coding_dir: Path = config.CODING_DIR
+                    ) -> dict[str, pd.DataFrame] | None:
+    """Agreement with the human coders (``analysis.agreement``), or None when ``coding_dir`` holds no
+    coded sheets for this corpus. Prints which it is (stderr)."""
+    from analysis import agreement
+
+    coding_dir = Path(coding_dir)
+    result = agreement.study_agreement(coding_dir, tables, actor_lexicon=actor_lexicon)
+    if result is None:
+        print(f"agreement: no coded sheets for this corpus in {coding_dir}: skipped (no agreement_*.csv)",
+              file=sys.stderr)
+        return None
+    tone_alpha = agreement.overall_coder_alpha(result, "mentions", "tone")
+    print(f"agreement: coded sheets in {coding_dir} -> {', '.join(f'{n}.csv' for n in result)}; "
+          f"coder-coder tone alpha (nominal) = {tone_alpha:.3f}", file=sys.stderr)
+    for note in result["agreement_notes"]["note"]:
+        print(f"agreement: {note}", file=sys.stderr)
+    return result
+
+
 def output_dirs(out: Path | None) -> dict[str, Path]:
     """Where a run writes: the repo's own folders by default, or ``out/{processed,figures,notebooks}``."""
     if out is None:
@@ -313,8 +333,13 @@ def output_dirs(out: Path | None) -> dict[str, Path]:
 def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out: Path | None = None,
               method: str | None = None, run_notebooks: bool = True, progress: bool = True,
               actors_path: Path = config.ACTORS_YAML, frames_path: Path = config.FRAMES_YAML,
-              validation: bool = True, max_chars: int = config.MAX_ARTICLE_CHARS) -> dict[str, Path]:
+              validation: bool = True, max_chars: int = config.MAX_ARTICLE_CHARS,
+              coding_dir: Path = config.CODING_DIR) -> dict[str, Path]:
     """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds.
+
+    When ``coding_dir`` holds coded sheets for this corpus (``data/raw/coding/`` for the bundled
+    study), the agreement tables (``agreement_*.csv``) are computed and written too; otherwise the
+    run says so and writes none. A malformed sheet stops the run before anything is written.
 
     ``validation`` re-evaluates every tone method on the human-labelled benchmarks (it does not
     depend on the corpus; skip it for quick runs on a new corpus). Articles longer than
@@ -327,10 +352,13 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     frame_lexicon = lexicons.load_frames(frames_path)
     articles = corpus.load_corpus(corpus_path, metadata, max_chars=max_chars)
     tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress)
+    agreement_tables = agreement_stage(tables, actor_lexicon, coding_dir)
     dirs = output_dirs(out)
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
             io.staged_output_dir(dirs["figures"]) as figures_stage:
         write_tables(tables, processed_stage)
+        if agreement_tables is not None:
+            write_tables(agreement_tables, processed_stage)
         if validation:
             from analysis import validation_cache
             validation_cache.cached_validation(out_dir=processed_stage, figures_dir=figures_stage)
@@ -338,7 +366,7 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
             execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
         else:
             from analysis import plots
-            plots.make_all_figures(tables, figures_stage)
+            plots.make_all_figures({**tables, **(agreement_tables or {})}, figures_stage)
         report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name)
     manifest = tables["manifest"]
     counts = manifest["status"].value_counts()

@@ -323,6 +323,95 @@ def _validation_html(processed_dir: Path, figures_dir: Path, used_method: str) -
     return "\n".join(parts)
 
 
+AGREEMENT_DECIMALS = 3
+CODING_README = "data/raw/coding/README.md"
+
+
+def _alpha_text(value: float, note: str = "") -> str:
+    """alpha to 3 decimals, or "undefined" (with the reason) when it could not be computed."""
+    if pd.isna(value):
+        return f"undefined ({note})" if isinstance(note, str) and note else "undefined"
+    return f"{value:.{AGREEMENT_DECIMALS}f}"
+
+
+def agreement_summary(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The report's agreement tables: coder-coder alpha over all units, and each method against each
+    coder and the adjudicated codes over all units (per-group rows are in the CSVs and notebook 05)."""
+    from analysis import agreement
+
+    coders = tables["agreement_coders"]
+    overall = coders[coders["group"] == agreement.ALL]
+    coder_table = pd.DataFrame({
+        "units": overall["units"], "code": overall["variable"], "level": overall["level"],
+        "coders": overall["n_coders"], "units coded twice": overall["n_pairable"],
+        "Krippendorff's alpha": [_alpha_text(a, n) for a, n in zip(overall["alpha"], overall["note"])]})
+    methods = tables.get("agreement_methods", pd.DataFrame(columns=agreement.METHODS_COLUMNS))
+    rows = methods[methods["group"] == agreement.ALL]
+    method_table = pd.DataFrame({
+        "code": rows["variable"], "method": rows["method"], "against": rows["reference"], "n": rows["n_units"],
+        "alpha (nominal)": [_alpha_text(a, n) for a, n in zip(rows["alpha_nominal"], rows["note"])],
+        "alpha (ordinal)": [_alpha_text(a) if v == "tone" else "" for a, v in zip(rows["alpha_ordinal"], rows["variable"])],
+        "macro-F1": rows["macro_f1"].round(AGREEMENT_DECIMALS), "accuracy": rows["accuracy"].round(AGREEMENT_DECIMALS)})
+    return {"coders": coder_table.reset_index(drop=True), "methods": method_table.reset_index(drop=True)}
+
+
+def _agreement_html(tables: Mapping[str, pd.DataFrame], figures_dir: Path) -> str:
+    """Agreement with the human coders (only when the run compared a coded sample)."""
+    from analysis import agreement, plots
+
+    if "agreement_coders" not in tables:
+        return ("<h2 id=\"agreement\">Agreement with coders</h2><p class=\"note\">No human-coded sample for "
+                "this corpus: agreement with coders was not computed (see <code>python -m analysis "
+                "coding-sheet</code> and <code>python -m analysis agreement</code>).</p>")
+    summary = agreement_summary(tables)
+    tone_alpha = agreement.overall_coder_alpha(tables, "mentions", "tone")
+    parts = ["<h2 id=\"agreement\">Agreement with coders</h2>",
+             f"<p><b>{_e(agreement.EVAL_NOTE)}</b> Units were drawn blind (no machine score on the sheet) and "
+             "stratified by outlet and actor (or frame), and coded from <code>docs/codebook.md</code> by two "
+             f"coders independently, then adjudicated; who coded and how: <code>{CODING_README}</code>. "
+             f"Coder-coder Krippendorff's alpha for tone toward an actor (nominal): "
+             f"<b>{_e(_alpha_text(tone_alpha))}</b>. Methods can be no more reliable against the codes than "
+             "the coders are with each other.</p>",
+             "<h3>Coders with each other</h3>", html_table(summary["coders"], numeric=("coders", "units coded twice"))]
+    if len(summary["methods"]):
+        parts += ["<h3>Tone methods against the coders</h3>",
+                  "<p>Each method's code for a unit is its label for that sentence x actor, scored afresh on the "
+                  "sheet's own sentence (macro-F1 over the codes present; the coder is the reference).</p>",
+                  html_table(summary["methods"], numeric=("n", "macro-F1", "accuracy"))]
+        png = Path(figures_dir) / f"{plots.AGREEMENT_FIGURE}.png"
+        if png.exists():
+            parts.append(f"<figure>{_img(png, plots.AGREEMENT_FIGURE)}<figcaption><b>{plots.AGREEMENT_FIGURE}.</b> "
+                         "Krippendorff's alpha of each tone method with each coder and the adjudicated codes; "
+                         "dashed line: the coders' alpha with each other. Data: "
+                         f"<code>{plots.AGREEMENT_FIGURE}.csv</code>.</figcaption></figure>")
+    frames = tables.get("agreement_frames")
+    if frames is not None and len(frames):
+        shown = frames[frames["reference"] == agreement.ADJUDICATED] if (frames["reference"] == agreement.ADJUDICATED).any() else frames
+        table = pd.DataFrame({"frame": shown["frame"], "codes": shown["reference"], "hits coded": shown["n_coded"],
+                              "coded yes": shown["n_yes"], "precision": shown["precision"].round(AGREEMENT_DECIMALS),
+                              "95% Wilson interval": [f"[{lo:.{AGREEMENT_DECIMALS}f}, {hi:.{AGREEMENT_DECIMALS}f}]"
+                                                      if pd.notna(lo) else "" for lo, hi in zip(shown["ci_low"], shown["ci_high"])]})
+        parts += ["<h3>Frame hits: precision of the frame dictionaries</h3>",
+                  "<p>Share of dictionary hits whose coders say the term is used in the frame's sense.</p>",
+                  html_table(table, numeric=("hits coded", "coded yes", "precision"))]
+    relations = tables.get("agreement_relations")
+    if relations is not None and len(relations):
+        columns = [c for c in ("reference", "n_coded", "n_machine", "n_coded_yes", "n_both", "precision", "recall",
+                               "stance_n", "stance_alpha", "stance_macro_f1", "note") if c in relations]
+        parts += ["<h3>Relations between actors</h3>",
+                  "<p>Machine edge = the unit is in the <code>relations</code> table; precision = share of machine "
+                  "edges coded <i>yes</i>, recall = share of coded <i>yes</i> the machine finds; stance on the "
+                  "units both call a relation.</p>",
+                  html_table(relations[columns].round(AGREEMENT_DECIMALS), numeric=columns[1:-1])]
+    notes = tables.get("agreement_notes")
+    if notes is not None and len(notes):
+        parts.append("<ul class=\"note\">" + "".join(f"<li>{_e(u)}: {_e(n)}</li>" for u, n in
+                                                     zip(notes["units"], notes["note"])) + "</ul>")
+    parts.append("<p class=\"note\">Per actor / frame rows and confusion matrices: <code>agreement_*.csv</code> "
+                 "and notebook 05.</p>")
+    return "\n".join(parts)
+
+
 def _tone_method(tables: Mapping[str, pd.DataFrame]) -> str:
     methods = sorted({str(m) for m in
                       tables["outlet_actor_tone"].get("tone_method", pd.Series(dtype=str)).dropna()})
@@ -421,7 +510,7 @@ def render_report(tables: Mapping[str, pd.DataFrame], processed_dir: Path, figur
         f"<h1>{_e(TITLE)}</h1>",
         "<p class=\"note\">Sections: <a href=\"#summary\">summary</a> · <a href=\"#corpus\">corpus"
         "</a> · <a href=\"#figures\">figures</a> · <a href=\"#methods\">methods</a> · "
-        "<a href=\"#evidence\">evidence</a></p>",
+        "<a href=\"#agreement\">agreement with coders</a> · <a href=\"#evidence\">evidence</a></p>",
         "<h2 id=\"summary\">Summary of findings</h2>",
         "<p>Tone toward each core actor per outlet: mean [95% interval] (n = sentences), or "
         f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral). "
@@ -431,6 +520,7 @@ def render_report(tables: Mapping[str, pd.DataFrame], processed_dir: Path, figur
         _corpus_html(tables["articles"]),
         _figures_html(figures_dir),
         _validation_html(processed_dir, figures_dir, _tone_method(tables)),
+        _agreement_html(tables, figures_dir),
         methods_html(tables),
         _evidence_html(tables),
     ]

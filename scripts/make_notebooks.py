@@ -3,7 +3,8 @@
     .venv/bin/python scripts/make_notebooks.py
 
 Figures drawn per notebook: 01 none (tables only); 02 tone_heatmap, tone_ci, actor_salience,
-tone_along_article; 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity.
+tone_along_article; 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity;
+05 the validation figures and agreement_tone (when a coded sample was compared).
 """
 from __future__ import annotations
 
@@ -153,6 +154,37 @@ NOTEBOOKS = {
                  "Markdown(f'Best available method: **{best_method}**. Mentioned outlet x actor cells whose '\n"
                  "         f'label (positive / neutral / negative) is the same under both methods: '\n"
                  "         f'**{int(agree.sum())} of {len(agree)}**.')"),
+        "## Agreement with coders\n\nA sample of the study's own units (sentence x actor, frame hits, actor "
+        "pairs) was drawn blind by `python -m analysis coding-sheet` (stratified by outlet and actor or "
+        "frame, seeded) and coded from `docs/codebook.md` by two coders independently, then adjudicated "
+        "(`data/raw/coding/README.md`). **The coded sample is evaluation data only: no method was trained "
+        "or tuned on it.** Krippendorff's alpha between the coders comes first: no method can be judged "
+        "more reliable than the coders are with each other.",
+        ("code", "from analysis import agreement, plots, report\n"
+                 "if 'agreement_coders' not in tables:\n"
+                 "    display(Markdown('No coded sample for this corpus: agreement was not computed.'))\n"
+                 "else:\n"
+                 "    tone_alpha = agreement.overall_coder_alpha(tables, 'mentions', 'tone')\n"
+                 "    display(Markdown(f'Coder-coder alpha, tone (nominal): **{tone_alpha:.3f}**'))\n"
+                 "    summary = report.agreement_summary(tables)\n"
+                 "    display(summary['coders'])\n"
+                 "    display(summary['methods'])"),
+        ("code", "if 'agreement_coders' in tables:\n"
+                 "    paths = plots.agreement_tone(tables, figures_dir)\n"
+                 "    if paths:\n"
+                 "        display(Image(filename=str(paths[0])))"),
+        "Per actor: coder-coder alpha and each method's alpha / macro-F1 against the adjudicated codes.",
+        ("code", "if 'agreement_coders' in tables:\n"
+                 "    coders = tables['agreement_coders']\n"
+                 "    display(coders[coders['group_by'] != agreement.ALL])\n"
+                 "    methods = tables['agreement_methods']\n"
+                 "    display(methods[(methods['group_by'] != agreement.ALL) & (methods['reference'] == agreement.ADJUDICATED)])"),
+        "Frame dictionaries: share of hits used in the frame's sense (Wilson 95% interval); relations: "
+        "precision and recall of the machine's edges, stance agreement; and what was not compared.",
+        ("code", "if 'agreement_coders' in tables:\n"
+                 "    display(tables['agreement_frames'])\n"
+                 "    display(tables['agreement_relations'])\n"
+                 "    display(tables['agreement_notes'])"),
     ],
 }
 
