@@ -47,5 +47,5 @@ MAX_ARTICLE_CHARS = 1_000_000      # longer articles are skipped with a reason, 
 DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
 
 # --- human coding (evaluation data only: nothing is trained or tuned on it) ---------------------
-CODING_DIR = RAW_DIR / "coding"                  # coder_a_/coder_b_/adjudicated_{mentions,frame_hits,relations}.csv
+CODING_DIR = RAW_DIR / "coding"                  # coder_<name>_/adjudicated_{mentions,frame_hits,relations}.csv
 CODEBOOK_MD = REPO_ROOT / "docs" / "codebook.md"
