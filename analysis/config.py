@@ -45,3 +45,7 @@ VADER_NEGATIVE_THRESHOLD = -0.05
 MAX_ARTICLE_CHARS = 1_000_000      # longer articles are skipped with a reason, never truncated
 # Core actors the study reports on; other actors in actors.yaml are tracked but charted apart.
 DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
+# Fewer sentences than this in an outlet x actor cell: too little evidence to read a tone from it.
+# 3 is a reading convention of this study, not an estimate: with one or two sentences a single
+# quote decides the mean. The report names actors below it in every outlet (shared with tone.py).
+MIN_EVIDENCE_SENTENCES = 3
