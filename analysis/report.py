@@ -841,8 +841,9 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
     level = int(round(100 * config.CONFIDENCE_LEVEL))
     items = [
         ("Corpus and cleaning", "Raw article files are never modified. Before analysis, "
-         "<code>analysis.text.clean_text</code> applies these documented rules in order: "
-         + "; ".join(f"<i>{_e(rule.name)}</i> ({_e(rule.rationale)})" for rule in text.CLEANING_RULES)
+         "<code>analysis.text.clean_text</code> applies these rules in order (each documented, "
+         "with the example that motivated it, in <code>analysis/text.py</code>): "
+         + ", ".join(f"<i>{_e(rule.name.replace('_', ' '))}</i>" for rule in text.CLEANING_RULES)
          + "."),
         ("Sentences and voice", "Cleaned text is split into sentences by a tested rule-based splitter "
          "(<code>analysis.text.split_sentences</code>) that protects abbreviations ('U.S.', 'Gen.'), "
