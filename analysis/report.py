@@ -523,17 +523,16 @@ def how_we_did_this(tables: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
     method = _tone_method(tables)
     accuracy = validated_accuracy(processed_dir, method)
     if accuracy:
-        scores = "; ".join(f"{score:.3f} on NewsMTSC {split.replace('_', ' ')} "
-                           f"({_count(n, 'human-labelled target')})" for split, score, n in accuracy)
         from analysis import validate
 
+        scores = ", ".join(f"{score:.3f} on {split.split('_')[0]} ({_count(n, 'target')})"
+                           for split, score, n in accuracy)
         anchor = validate.PUBLISHED_ANCHOR_F1M.get("rw")
-        reference = (f"; for reference, the best published model (RoBERTa GRU-TSC, Hamborg & "
-                     f"Donnay 2021) reaches {anchor:.3f} on rw test" if anchor else "")
-        items.append(f"Tone method: {method_label(method)}. Its validated accuracy, F1 macro over "
-                     f"negative / neutral / positive (1 = every label right), test splits scored "
-                     f"once after the method was chosen: {scores}{reference}. Single sentences "
-                     "can be mislabelled: read them as examples, and cells as tendencies.")
+        reference = f"; best published model: {anchor:.3f} on rw" if anchor else ""
+        items.append(f"Tone method: {method_label(method)}. Validated accuracy on human-labelled "
+                     f"news sentences (NewsMTSC test splits, F1 macro over negative / neutral / "
+                     f"positive, 1 = all right): {scores}{reference}. Single sentences can be "
+                     "mislabelled: read them as examples, and cells as tendencies.")
     else:
         items.append(f"Tone method: {method_label(method)}. Not validated in this run (no "
                      f"{VALIDATION_CSV}; run python -m analysis validate).")
