@@ -152,11 +152,11 @@ def open_report(tools: DevTools, report: Path, size: tuple[int, int], mobile: bo
     tools.call("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
                deviceScaleFactor=1, mobile=mobile)
     tools.call("Emulation.setEmulatedMedia", media="screen")
-    tools.call("Page.navigate", url=report.resolve().as_uri())
+    url = report.resolve().as_uri()
+    tools.call("Page.navigate", url=url)
     deadline = time.monotonic() + READY_SECONDS
-    state = None
-    while time.monotonic() < deadline:
-        state = tools.evaluate("document.readyState === 'complete' && "
+    while time.monotonic() < deadline:   # until the report (not the previous page) has loaded
+        state = tools.evaluate(f"location.href === {json.dumps(url)} && document.readyState === 'complete' && "
                                "(document.documentElement.dataset.tablesReady || "
                                "(document.querySelector('table.evidence') ? '' : 'no tables'))")
         if state:
