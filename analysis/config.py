@@ -49,3 +49,8 @@ DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
 # --- human coding (evaluation data only: nothing is trained or tuned on it) ---------------------
 CODING_DIR = RAW_DIR / "coding"                  # coder_<name>_/adjudicated_{mentions,frame_hits,relations}.csv
 CODEBOOK_MD = REPO_ROOT / "docs" / "codebook.md"
+
+# Fewer sentences than this in an outlet x actor cell: too little evidence to read a tone from it.
+# 3 is a reading convention of this study, not an estimate: with one or two sentences a single
+# quote decides the mean. The report names actors below it in every outlet (shared with tone.py).
+MIN_EVIDENCE_SENTENCES = 3
