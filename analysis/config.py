@@ -45,3 +45,13 @@ VADER_NEGATIVE_THRESHOLD = -0.05
 MAX_ARTICLE_CHARS = 1_000_000      # longer articles are skipped with a reason, never truncated
 # Core actors the study reports on; other actors in actors.yaml are tracked but charted apart.
 DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
+# Minimum evidence for reading a cell (outlet x actor tone, outlet x frame rate, a relation edge):
+# at least this many sentence x actor units (or frame hits). With one or two sentences a mean is
+# one or two sentences' scores, and a percentile bootstrap of two values spans only those two
+# values; three is the smallest sample whose interval says anything about spread. Cells below it
+# are drawn hollow / grey with their n, flagged enough_evidence = False, and never named as
+# "leading" or "top" (analysis/evidence.py applies the rule everywhere).
+MIN_EVIDENCE_SENTENCES = 3
+# Permutations for the contrast tests' p-values (seeded from RANDOM_SEED); with 2,000 the smallest
+# p-value is 1/2001, about 0.0005.
+PERMUTATIONS = 2000

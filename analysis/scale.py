@@ -531,7 +531,7 @@ def _cell_summaries_in_tasks(runner: _Engine, units: pd.DataFrame, unit_cell: np
     counted = unit_cell[unit_cell >= 0]
     groups = balanced_groups(pd.Series(np.bincount(counted, minlength=n_cells)),
                              runner.workers * OUTLET_TASKS_PER_WORKER)
-    units = units[tone.CELL_UNIT_COLUMNS]
+    units = units[[tone.CLUSTER_COLUMN, *tone.CELL_UNIT_COLUMNS]]
 
     def tasks():       # built one at a time: only the tasks in flight hold a copy of their units
         for cells in groups:
@@ -717,7 +717,7 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
         "article_actor_tone": ["article_id", "outlet"] + tone.AGGREGATE_COLUMNS,
         "frame_rates": frame_matching.FRAME_RATE_COLUMNS,
         "actor_frames": frame_matching.ACTOR_FRAME_COLUMNS,
-        "outlet_actor_tone": ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS,
+        "outlet_actor_tone": tone.OUTLET_AGGREGATE_COLUMNS,
         UNITS_TABLE: UNIT_COLUMNS,
     }
     return {name: pd.DataFrame(columns=list(cols)) for name, cols in columns.items()}
