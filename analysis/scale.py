@@ -88,7 +88,7 @@ OUTPUT_TABLES = ("articles", "manifest", "sentences", "mentions", "frame_hits", 
 CACHE_KEY_FIELDS = ("article_id", "outlet", "text")
 # Fields copied through to the articles / manifest tables unchanged: always taken from the current
 # input, so fixing a title or moving the corpus file re-scores nothing.
-PASS_THROUGH_FIELDS = ("outlet_label", "outlet_confidence", "published", "title", "raw_path")
+PASS_THROUGH_FIELDS = ("outlet_label", "outlet_confidence", "outlet_group", "published", "title", "raw_path")
 # Columns of ``mentions`` that ``tone.outlet_actor_tone`` reads (via sentence_actor_tone).
 OUTLET_TONE_MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"]
 # Each batch's sentence x actor units (``tone.sentence_actor_tone`` of its mentions, the columns
