@@ -254,16 +254,18 @@ def cluster_rate_interval(hits: np.ndarray, n_words: np.ndarray, *, resamples: i
     return (float(low), float(high))
 
 
-def outlet_frame_rates(frame_rates_table: pd.DataFrame, frames: FrameLexicon) -> pd.DataFrame:
+def outlet_frame_rates(frame_rates_table: pd.DataFrame, frames: FrameLexicon | None = None) -> pd.DataFrame:
     """Every outlet x frame: hits per 1,000 words (articles pooled) with a 95% interval.
 
     ``frame_rates_table`` is the per-article ``frame_rates``. With two or more articles (with words)
     the interval is an article-cluster bootstrap (``ci_method`` "article_cluster"); with one, the
     exact Poisson interval of the count over the words ("poisson_exact"). ``enough_evidence``: at
-    least ``config.MIN_EVIDENCE_SENTENCES`` hits. Sorted by outlet, then lexicon order of frames.
+    least ``config.MIN_EVIDENCE_SENTENCES`` hits. Sorted by outlet, then lexicon order of frames
+    (without a lexicon: frames sorted, labelled by their names).
     """
-    labels = frame_labels(frames)
-    order = {name: position for position, name in enumerate(frames.names)}
+    labels = frame_labels(frames) if frames is not None else {}
+    names = list(frames.names) if frames is not None else sorted(frame_rates_table["frame"].dropna().unique())
+    order = {name: position for position, name in enumerate(names)}
     rows = []
     table = frame_rates_table.dropna(subset=["outlet"])
     for (outlet, frame), cell in table.groupby(["outlet", "frame"], sort=True):

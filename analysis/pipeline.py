@@ -362,6 +362,9 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     frame_lexicon = lexicons.load_frames(frames_path)
     articles = corpus.load_corpus(corpus_path, metadata, max_chars=max_chars)
     tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress)
+    # Outlet x frame rates with intervals, group / outlet contrasts, relation tables (when present).
+    from analysis import contrasts
+    tables.update(contrasts.study_tables(tables, frame_lexicon))
     dirs = output_dirs(out)
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
             io.staged_output_dir(dirs["figures"]) as figures_stage:
@@ -369,10 +372,11 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
         if validation:
             from analysis import validate
             validate.run_validation(out_dir=processed_stage, figures_dir=figures_stage)
-        if run_notebooks:  # the notebooks draw the figures
+        from analysis import plots
+        if run_notebooks:  # the notebooks draw the figures; the run draws those no notebook draws yet
             execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
+            plots.make_all_figures(tables, figures_stage, names=plots.RUN_ONLY_FIGURES)
         else:
-            from analysis import plots
             plots.make_all_figures(tables, figures_stage)
         report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name)
     manifest = tables["manifest"]

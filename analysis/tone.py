@@ -96,6 +96,22 @@ _METHOD_LOADERS = {
     "minilm_logreg": _load_minilm_logreg,
 }
 METHOD_NAMES = tuple(_METHOD_LOADERS)
+# Human labels of the methods, for charts and the report (code names stay in the tables).
+METHOD_LABELS = {
+    "vader_sentence": "VADER, whole sentence",
+    "vader_window": "VADER, 8 words around the actor",
+    "lexicon_attribution": "lexicon words attributed to the nearest actor",
+    "minilm_logreg": "MiniLM + logistic regression (trained on NewsMTSC)",
+}
+
+
+def method_label(name: str) -> str:
+    """The human label of a tone method (its code name when it has none).
+
+    >>> method_label("vader_sentence"), method_label("custom")
+    ('VADER, whole sentence', 'custom')
+    """
+    return METHOD_LABELS.get(name, name)
 
 
 @functools.lru_cache(maxsize=None)
