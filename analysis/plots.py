@@ -832,7 +832,7 @@ def relation_matrix(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str
                     n[i, j] = int(cell.at[(source, target), "n"])
         weak = _weak(n.ravel()).reshape(n.shape) & (n > 0)
         blank = (n == 0)
-        texts = [["" if n[i, j] == 0 else (f"({values[i, j]:+.2f})\nn = {n[i, j]}" if weak[i, j]
+        texts = [["\u2014" if n[i, j] == 0 else (f"({values[i, j]:+.2f})\nn = {n[i, j]}" if weak[i, j]
                                            else f"{values[i, j]:+.2f}\nn = {n[i, j]}")
                   for j in range(len(targets))] for i in range(len(sources))]
         image = _annotated_heatmap(ax, np.nan_to_num(values), texts, STANCE_CMAP, norm, sources, targets,
@@ -844,10 +844,10 @@ def relation_matrix(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str
     for ax in list(axes.flat)[len(outlets):]:
         ax.set_axis_off()
     if image is not None:
-        fig.colorbar(image, ax=axes, shrink=0.6).set_label("Mean stance of source toward target (-1 hostile to +1 supportive)")
+        fig.colorbar(image, ax=axes, shrink=0.8).set_label("Mean stance\n(-1 hostile, +1 supportive)")
     fig.suptitle("Who is said to act on whom, by outlet")
     add_caption(fig, "Cells: relations (one per sentence x source x target) of the source toward the target; "
-                "colour = mean stance, n = relations. Empty: no relation. '(outlet)' = the author's own voice. "
+                "colour = mean stance, n = relations. \u2014 = no relation stated. '(outlet)' = the author's own voice. "
                 + EVIDENCE_RULE_TEXT.replace("sentences", "relations"))
     return save_figure(fig, data[columns], name, out_dir)
 
