@@ -185,7 +185,11 @@ def contrasts(tables: Mapping[str, pd.DataFrame], side_of_article: pd.Series, pa
     table["side"] = side
     table["p_adjusted"] = holm_adjust(table["p_value"])
     table["correction"] = np.where(table["p_value"].notna(), CORRECTION, "")
-    table["enough_evidence"] = enough_evidence(table["n_a"]) & enough_evidence(table["n_b"])
+    # Tone: each side's mean needs the minimum evidence. Frame rates: the hits of both sides together
+    # (a side with words but no hit is evidence of absence, not missing evidence).
+    tone_rows = table["measure"] == MEASURE_TONE
+    table["enough_evidence"] = np.where(tone_rows, enough_evidence(table["n_a"]) & enough_evidence(table["n_b"]),
+                                        enough_evidence(table["n_a"] + table["n_b"]))
     return table[CONTRAST_COLUMNS]
 
 

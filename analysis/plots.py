@@ -770,17 +770,19 @@ def group_contrasts(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str
                 if not np.isnan(item.difference):
                     ax.plot(item.difference, y, "o", markerfacecolor="white" if weak else colour,
                             markeredgecolor=colour, markersize=5.5)
-                    p = "" if np.isnan(item.p_adjusted) else f"p(Holm) = {item.p_adjusted:.2f}"
-                    ax.text(1.0, y, p, ha="right", va="bottom", fontsize=ANNOTATION_FONT_SIZE - 1, color="#444444",
-                            transform=ax.get_yaxis_transform())
                 else:
                     ax.text(0.5, y, "not present in both", ha="center", va="center", color=WEAK_TEXT,
                             fontstyle="italic", fontsize=ANNOTATION_FONT_SIZE - 0.5, transform=ax.get_yaxis_transform())
             unit = "sentences" if measure == "tone" else "hits"
-            ax.set_yticks(ys, [f"{item.item_label}\n({unit} {item.n_a} / {item.n_b}; articles "
-                               f"{item.n_articles_a} / {item.n_articles_b})" for item in sub.itertuples(index=False)],
+            ax.set_yticks(ys, [f"{item.item_label}\n{unit} {item.n_a} / {item.n_b}, articles "
+                               f"{item.n_articles_a} / {item.n_articles_b}"
+                               + ("" if np.isnan(item.p_adjusted) else f"\np (Holm) = {item.p_adjusted:.2f}")
+                               for item in sub.itertuples(index=False)],
                           fontsize=BASE_FONT_SIZE - 1.5)
             ax.set_ylim(len(sub) - 0.5, -0.5)
+            reach = np.nanmax(np.abs(sub[["difference", "ci_low", "ci_high"]].to_numpy(dtype=float)), initial=0.0)
+            reach = 1.0 if not np.isfinite(reach) or reach == 0 else reach * 1.15
+            ax.set_xlim(-reach, reach)                      # symmetric: zero in the middle
             ax.set_xlabel(xlabel)
             ax.set_title(f"{'Tone per actor' if measure == 'tone' else 'Frame rates'}: A = {group_a}, B = {group_b}",
                          fontsize=BASE_FONT_SIZE)
@@ -788,7 +790,8 @@ def group_contrasts(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str
     add_caption(fig, "Points: difference A minus B of the pooled values; bars: 95% article-cluster bootstrap "
                 f"interval (articles resampled within each side); p: permutation test of the articles' labels "
                 f"({config.PERMUTATIONS} permutations), Holm-corrected over the table. n per side in the labels "
-                f"(A / B). Hollow: fewer than {MIN_N} sentences or hits on a side. No bar: a side has one article "
+                f"(A / B). Hollow: fewer than {MIN_N} sentences on a side (tone) or hits in all (frames). No bar: "
+                "a side has fewer than two articles "
                 "(a description, not a test).")
     return save_figure(fig, data, name, out_dir)
 
