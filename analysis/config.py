@@ -50,7 +50,13 @@ DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
 CODING_DIR = RAW_DIR / "coding"                  # coder_<name>_/adjudicated_{mentions,frame_hits,relations}.csv
 CODEBOOK_MD = REPO_ROOT / "docs" / "codebook.md"
 
-# Fewer sentences than this in an outlet x actor cell: too little evidence to read a tone from it.
-# 3 is a reading convention of this study, not an estimate: with one or two sentences a single
-# quote decides the mean. The report names actors below it in every outlet (shared with tone.py).
+# Minimum evidence for reading a cell (outlet x actor tone, outlet x frame rate, a relation edge):
+# at least this many sentence x actor units (or frame hits). With one or two sentences a mean is
+# one or two sentences' scores, and a percentile bootstrap of two values spans only those two
+# values; three is the smallest sample whose interval says anything about spread. Cells below it
+# are drawn hollow / grey with their n, flagged enough_evidence = False, and never named as
+# "leading" or "top" (analysis/evidence.py applies the rule everywhere).
 MIN_EVIDENCE_SENTENCES = 3
+# Permutations for the contrast tests' p-values (seeded from RANDOM_SEED); with 2,000 the smallest
+# p-value is 1/2001, about 0.0005.
+PERMUTATIONS = 2000

@@ -64,7 +64,7 @@ __all__ = [
 
 # ---------------------------------------------------------------- schema / constants
 ARTICLE_COLUMNS = [
-    "article_id", "outlet", "outlet_label", "outlet_confidence", "published", "title",
+    "article_id", "outlet", "outlet_label", "outlet_confidence", "outlet_group", "published", "title",
     "raw_path", "text", "source", "encoding", "extraction", "status", "reason", "n_chars",
 ]
 MANIFEST_COLUMNS = [
@@ -86,8 +86,10 @@ TABULAR_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parq
 
 # Metadata CSV (folder input) and tabular corpora (CSV / JSONL / Parquet).
 ID_COLUMNS = ("article_id", "id")
-METADATA_OPTIONAL = ("outlet_label", "outlet_confidence", "published", "title", "raw_path")
-TABULAR_OPTIONAL = ("outlet_label", "outlet_confidence", "published", "title")
+# ``outlet_group`` (optional, free text, e.g. "state-affiliated" / "independent"): when present,
+# the study also compares the groups (analysis/contrasts.py, group_contrasts.csv).
+METADATA_OPTIONAL = ("outlet_label", "outlet_confidence", "outlet_group", "published", "title", "raw_path")
+TABULAR_OPTIONAL = ("outlet_label", "outlet_confidence", "outlet_group", "published", "title")
 
 # Share of control characters above which decoded "text" is really binary. Real prose has ~0
 # (tab/newline excluded); 5 % tolerates a few stray form-feeds or escape codes in scraped text
@@ -223,6 +225,7 @@ class _Meta:
     outlet: str = DEFAULT_OUTLET
     outlet_label: str = ""
     outlet_confidence: str = DEFAULT_CONFIDENCE
+    outlet_group: str = ""
     published: str = ""
     title: str = ""
     extra: dict = field(default_factory=dict)
@@ -246,6 +249,7 @@ def _row(article_id: str, meta: _Meta, raw_path: str, source: str, encoding: str
         "outlet": meta.outlet,
         "outlet_label": meta.outlet_label or meta.outlet,
         "outlet_confidence": meta.outlet_confidence,
+        "outlet_group": meta.outlet_group,
         "published": meta.published,
         "title": meta.title,
         "raw_path": raw_path,
@@ -323,7 +327,7 @@ def _meta_from_record(where: str, rec: dict) -> _Meta:
                        "write it as YYYY-MM-DD, or leave it empty if the date is not known") from None
     outlet = _clean(rec.get("outlet")) or DEFAULT_OUTLET
     return _Meta(outlet=outlet, outlet_label=_clean(rec.get("outlet_label")),
-                 outlet_confidence=confidence, published=published,
+                 outlet_confidence=confidence, outlet_group=_clean(rec.get("outlet_group")), published=published,
                  title=_clean(rec.get("title")))
 
 

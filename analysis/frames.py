@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from analysis import config
 from analysis.actors import sorted_row_frame
 from analysis.lexicons import ActorLexicon, FrameLexicon, ensure_matching_copies
 from analysis.tone import take_column
 
-__all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "KWIC_WINDOW_WORDS",
-           "PER_WORDS", "find_frame_hits", "frame_rates", "actor_frames"]
+__all__ = ["FRAME_HIT_COLUMNS", "FRAME_RATE_COLUMNS", "ACTOR_FRAME_COLUMNS", "OUTLET_FRAME_RATE_COLUMNS",
+           "KWIC_WINDOW_WORDS", "PER_WORDS", "find_frame_hits", "frame_rates", "outlet_frame_rates",
+           "actor_frames", "frame_labels", "exact_poisson_interval", "cluster_rate_interval"]
 
 # quanteda's kwic() default window: five words either side is enough to judge a hit's sense.
 KWIC_WINDOW_WORDS = 5
@@ -204,3 +207,85 @@ def actor_frames(mentions: pd.DataFrame, frame_hits: pd.DataFrame, articles: pd.
         "n_cooccur_sentences": n_both.ravel(),
         "share": n_both.ravel() / np.where(n_actor > 0, n_actor, np.nan),
     })
+
+
+# --- outlet x frame rates with 95% intervals ---------------------------------------------------------
+# How an outlet x frame interval was computed (the ``ci_method`` column).
+CI_ARTICLE_CLUSTER = "article_cluster"     # articles resampled with replacement (2+ articles)
+CI_POISSON_EXACT = "poisson_exact"         # one article: Garwood's exact interval for a Poisson count
+OUTLET_FRAME_RATE_COLUMNS = ["outlet", "frame", "frame_label", "n_articles", "hits", "n_words",
+                             "rate_per_1000_words", "ci_low", "ci_high", "ci_method", "enough_evidence"]
+
+
+def frame_labels(frames: FrameLexicon) -> dict[str, str]:
+    """Frame name -> its human label from frames.yaml (e.g. ``ceremony_spectacle`` -> "Ceremony & spectacle")."""
+    return {frame.name: frame.label for frame in frames.frames}
+
+
+def exact_poisson_interval(hits: int, n_words: float, level: float = config.CONFIDENCE_LEVEL) -> tuple[float, float]:
+    """Exact (Garwood 1936) interval for a rate per 1,000 words from a Poisson count over ``n_words``.
+
+    >>> [round(v, 2) for v in exact_poisson_interval(10, 1000)]
+    [4.8, 18.39]
+    >>> exact_poisson_interval(0, 1000)[0]
+    0.0
+    """
+    if not n_words or n_words <= 0:
+        return (float("nan"), float("nan"))
+    tail = (1.0 - level) / 2.0
+    low = stats.chi2.ppf(tail, 2 * hits) / 2.0 if hits > 0 else 0.0
+    high = stats.chi2.ppf(1.0 - tail, 2 * hits + 2) / 2.0
+    return (float(low) / n_words * PER_WORDS, float(high) / n_words * PER_WORDS)
+
+
+def cluster_rate_interval(hits: np.ndarray, n_words: np.ndarray, *, resamples: int = config.BOOTSTRAP_RESAMPLES,
+                          level: float = config.CONFIDENCE_LEVEL, seed: int = config.RANDOM_SEED) -> tuple[float, float]:
+    """Percentile interval of pooled hits per 1,000 words (sum of hits / sum of words) when the
+    outlet's articles are resampled with replacement.
+
+    >>> cluster_rate_interval(np.array([5, 5]), np.array([1000, 1000]))
+    (5.0, 5.0)
+    """
+    hits, n_words = np.asarray(hits, dtype=float), np.asarray(n_words, dtype=float)
+    drawn = np.random.default_rng(seed).integers(0, len(hits), size=(resamples, len(hits)))
+    rates = hits[drawn].sum(axis=1) / n_words[drawn].sum(axis=1) * PER_WORDS
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(rates, [tail, 1.0 - tail])
+    return (float(low), float(high))
+
+
+def outlet_frame_rates(frame_rates_table: pd.DataFrame, frames: FrameLexicon | None = None) -> pd.DataFrame:
+    """Every outlet x frame: hits per 1,000 words (articles pooled) with a 95% interval.
+
+    ``frame_rates_table`` is the per-article ``frame_rates``. With two or more articles (with words)
+    the interval is an article-cluster bootstrap (``ci_method`` "article_cluster"); with one, the
+    exact Poisson interval of the count over the words ("poisson_exact"). ``enough_evidence``: at
+    least ``config.MIN_EVIDENCE_SENTENCES`` hits. Sorted by outlet, then lexicon order of frames
+    (without a lexicon: frames sorted, labelled by their names).
+    """
+    labels = frame_labels(frames) if frames is not None else {}
+    names = list(frames.names) if frames is not None else sorted(frame_rates_table["frame"].dropna().unique())
+    order = {name: position for position, name in enumerate(names)}
+    rows = []
+    table = frame_rates_table.dropna(subset=["outlet"])
+    for (outlet, frame), cell in table.groupby(["outlet", "frame"], sort=True):
+        cell = cell.sort_values("article_id", kind="stable")
+        words = cell["n_words"].to_numpy(dtype=float)
+        hits = cell["hits"].to_numpy(dtype=float)
+        with_words = words > 0
+        total_hits, total_words = int(hits.sum()), float(words.sum())
+        if with_words.sum() >= 2:
+            low, high = cluster_rate_interval(hits[with_words], words[with_words])
+            method = CI_ARTICLE_CLUSTER
+        else:
+            (low, high), method = exact_poisson_interval(total_hits, total_words), CI_POISSON_EXACT
+        rows.append({"outlet": outlet, "frame": frame, "frame_label": labels.get(frame, frame),
+                     "n_articles": int(len(cell)), "hits": total_hits, "n_words": int(total_words),
+                     "rate_per_1000_words": total_hits / total_words * PER_WORDS if total_words else np.nan,
+                     "ci_low": low, "ci_high": high, "ci_method": method,
+                     "enough_evidence": total_hits >= config.MIN_EVIDENCE_SENTENCES})
+    result = pd.DataFrame(rows, columns=OUTLET_FRAME_RATE_COLUMNS)
+    if result.empty:
+        return result
+    result["_order"] = result["frame"].map(order).fillna(len(order))
+    return result.sort_values(["outlet", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)

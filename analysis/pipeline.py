@@ -27,12 +27,13 @@ from analysis import config, corpus, frames as frame_matching, io, lexicons, tex
 log = logging.getLogger(__name__)
 
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "char_start", "char_end", "sentence", "voice",
-                    "n_words", "compound"]
+                    "n_words", "compound", "kind"]
 MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "alias", "start", "end", "sentence", "tone",
                    "tone_label", "voice"]
-ARTICLE_COLUMNS = ["article_id", "outlet", "outlet_label", "outlet_confidence", "published", "title",
-                   "raw_path", "n_chars", "n_words", "n_sentences", "n_mentions", "sentence_tone_mean",
-                   "sentence_tone_ci_low", "sentence_tone_ci_high"]
+ARTICLE_COLUMNS = ["article_id", "outlet", "outlet_label", "outlet_confidence", "outlet_group", "published",
+                   "title", "raw_path", "n_chars", "n_words", "n_sentences", "n_mentions", "sentence_tone_mean",
+                   "sentence_tone_ci_low", "sentence_tone_ci_high", "n_headings", "n_heading_mentions",
+                   "n_heading_frame_hits"]
 # Table name -> key columns it is sorted by before writing (stable, byte-identical reruns).
 TABLE_KEYS = {
     "articles": ["article_id"],
@@ -73,7 +74,8 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
     sentences = [article[start:end] for article, article_spans in zip(cleaned, spans)
                  for start, end in article_spans]
     if not sentences:
-        return pd.DataFrame([], columns=SENTENCE_COLUMNS[:-1]).assign(compound=pd.Series(dtype=float))
+        empty = pd.DataFrame([], columns=SENTENCE_COLUMNS[:7]).assign(compound=pd.Series(dtype=float))
+        return empty.assign(kind=pd.Series(dtype=object))
     n_sentences = list(map(len, spans))
     columns = (
         [article_id for article_id, count in zip(scored["article_id"].tolist(), n_sentences) for _ in range(count)],
@@ -85,6 +87,8 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
         n_words,
         # vader_fast: vaderSentiment's exact scores, several times faster (checked on every benchmark text)
         vader_fast.compound_scores(sentences),
+        # Subheadings are labels, not statements: kept in the table, left out of tone and frames.
+        [kind for article, article_spans in zip(cleaned, spans) for kind in text.sentence_kinds(article, article_spans)],
     )
     return pd.DataFrame(dict(zip(SENTENCE_COLUMNS, columns)))
 
@@ -99,12 +103,36 @@ def find_evidence(sentences: pd.DataFrame, actor_lexicon, frame_lexicon, method:
     return mentions[MENTION_COLUMNS], frame_hits
 
 
-def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def split_headings(sentences: pd.DataFrame, *evidence: pd.DataFrame) -> tuple[list[pd.DataFrame], dict]:
+    """Each evidence table (mentions, frame hits) without its rows in subheadings, and the heading
+    rows apart: ``{"sentences": ..., "mentions": ..., "frame_hits": ...}`` (for the counts)."""
+    is_heading = sentences["kind"] == text.KIND_HEADING if "kind" in sentences else pd.Series(False, index=sentences.index)
+    heading_rows = sentences[is_heading]
+    keys = pd.MultiIndex.from_frame(heading_rows[["article_id", "sentence_index"]].astype({"sentence_index": "int64"}))
+    kept, apart = [], {"sentences": heading_rows}
+    for name, table in zip(("mentions", "frame_hits"), evidence):
+        if not len(keys) or table.empty:
+            in_heading = np.zeros(len(table), dtype=bool)
+        else:
+            own = pd.MultiIndex.from_frame(table[["article_id", "sentence_index"]].astype({"sentence_index": "int64"}))
+            in_heading = own.isin(keys)
+        kept.append(table[~in_heading].reset_index(drop=True))
+        apart[name] = table[in_heading]
+    return kept, apart
+
+
+def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame,
+                  headings: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Scored articles with size counts and article tone (mean of sentence compounds, with 95% CI).
 
     Whole-article VADER saturates near +-1 on long texts, so article tone is the mean of its
-    sentences' compounds instead. Rows keep the order of the scored ``articles``.
+    sentences' compounds instead. Rows keep the order of the scored ``articles``. Words, sentences
+    and tone count body sentences only (``kind == "sentence"``); ``headings`` (``split_headings``'
+    second value) gives the subheadings and the mentions and frame hits found in them, counted apart.
     """
+    headings = headings or {}
+    if "kind" in sentences:
+        sentences = sentences[sentences["kind"] != text.KIND_HEADING]
     scored = articles[articles["status"] == "scored"].reset_index(drop=True)
     # Sentences are grouped by their article ids in sorted order, as a groupby numbers them: pandas'
     # group means (compensated sums) differ in the last bits under another numbering.
@@ -130,7 +158,13 @@ def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.
     for column, values in per_group.items():
         scored[column] = np.append(values, np.nan)[group]
     scored["n_mentions"] = scored["article_id"].map(mentions["article_id"].value_counts())
-    for column in ("n_words", "n_sentences", "n_mentions"):
+    for column, table in (("n_headings", "sentences"), ("n_heading_mentions", "mentions"),
+                          ("n_heading_frame_hits", "frame_hits")):
+        found = headings.get(table)
+        scored[column] = scored["article_id"].map(found["article_id"].value_counts()) if found is not None else 0
+    if "outlet_group" not in scored:
+        scored["outlet_group"] = pd.Series(pd.NA, index=scored.index, dtype="string")
+    for column in ("n_words", "n_sentences", "n_mentions", "n_headings", "n_heading_mentions", "n_heading_frame_hits"):
         scored[column] = scored[column].fillna(0).astype(np.int64)
     if _keys_differ(scored["article_id"], [sentences["article_id"], mentions["article_id"]]):
         # As the former merges with the per-article counts left it (kept for identical tables): pandas
@@ -188,7 +222,8 @@ def score_articles(articles: pd.DataFrame, actor_lexicon, frame_lexicon, method:
     sentences = split_articles(articles, progress=progress)
     articles = mark_articles_without_sentences(articles, sentences)
     mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method)
-    article_rows = article_table(articles, sentences, mentions)
+    (mentions, frame_hits), headings = split_headings(sentences, mentions, frame_hits)
+    article_rows = article_table(articles, sentences, mentions, headings)
     tables = {
         "articles": article_rows,
         "sentences": sentences,
@@ -398,6 +433,9 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     frame_lexicon = lexicons.load_frames(frames_path)
     articles = corpus.load_corpus(corpus_path, metadata, max_chars=max_chars)
     tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress)
+    # Outlet x frame rates with intervals, group / outlet contrasts, relation tables (when present).
+    from analysis import contrasts
+    tables.update(contrasts.study_tables(tables, frame_lexicon))
     agreement_tables = agreement_stage(tables, actor_lexicon, coding_dir)
     dirs = output_dirs(out)
     final_dirs = None if out is None else (dirs["processed"], dirs["figures"])
@@ -411,12 +449,14 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
         if validation:
             from analysis import validation_cache
             validation_cache.cached_validation(out_dir=processed_stage, figures_dir=figures_stage)
-        if run_notebooks:  # the notebooks draw the figures
+        from analysis import plots
+        figure_tables = {**tables, **(agreement_tables or {})}
+        if run_notebooks:  # the notebooks draw the figures; the run draws those no notebook draws yet
             execute_notebooks(processed_stage, figures_stage, notebooks_stage, progress=progress,
                               final_dirs=final_dirs)
+            plots.make_all_figures(figure_tables, figures_stage, names=plots.RUN_ONLY_FIGURES)
         else:
-            from analysis import plots
-            plots.make_all_figures({**tables, **(agreement_tables or {})}, figures_stage)
+            plots.make_all_figures(figure_tables, figures_stage)
         report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name,
                             frame_labels=frame_labels)
     manifest = tables["manifest"]

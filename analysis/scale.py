@@ -88,7 +88,7 @@ OUTPUT_TABLES = ("articles", "manifest", "sentences", "mentions", "frame_hits", 
 CACHE_KEY_FIELDS = ("article_id", "outlet", "text")
 # Fields copied through to the articles / manifest tables unchanged: always taken from the current
 # input, so fixing a title or moving the corpus file re-scores nothing.
-PASS_THROUGH_FIELDS = ("outlet_label", "outlet_confidence", "published", "title", "raw_path")
+PASS_THROUGH_FIELDS = ("outlet_label", "outlet_confidence", "outlet_group", "published", "title", "raw_path")
 # Columns of ``mentions`` that ``tone.outlet_actor_tone`` reads (via sentence_actor_tone).
 OUTLET_TONE_MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"]
 # Each batch's sentence x actor units (``tone.sentence_actor_tone`` of its mentions, the columns
@@ -531,7 +531,7 @@ def _cell_summaries_in_tasks(runner: _Engine, units: pd.DataFrame, unit_cell: np
     counted = unit_cell[unit_cell >= 0]
     groups = balanced_groups(pd.Series(np.bincount(counted, minlength=n_cells)),
                              runner.workers * OUTLET_TASKS_PER_WORKER)
-    units = units[tone.CELL_UNIT_COLUMNS]
+    units = units[[tone.CLUSTER_COLUMN, *tone.CELL_UNIT_COLUMNS]]
 
     def tasks():       # built one at a time: only the tasks in flight hold a copy of their units
         for cells in groups:
@@ -717,7 +717,7 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
         "article_actor_tone": ["article_id", "outlet"] + tone.AGGREGATE_COLUMNS,
         "frame_rates": frame_matching.FRAME_RATE_COLUMNS,
         "actor_frames": frame_matching.ACTOR_FRAME_COLUMNS,
-        "outlet_actor_tone": ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS,
+        "outlet_actor_tone": tone.OUTLET_AGGREGATE_COLUMNS,
         UNITS_TABLE: UNIT_COLUMNS,
     }
     return {name: pd.DataFrame(columns=list(cols)) for name, cols in columns.items()}

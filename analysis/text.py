@@ -698,6 +698,66 @@ def sentence_voices_and_word_counts(
 
 
 # =============================================================================
+# 3b. Headings (subheads are not sentences)
+# =============================================================================
+
+# A subheading ("Military and Technical Cooperation:", "Key Takeaways") is a label for what
+# follows, not a statement: its actor mentions and frame terms are kept out of tone and frame
+# rates (and counted apart). A line is a heading when it is a whole line of its own, is not the
+# article's first line (the headline, which the study reads as the outlet's own sentence), has
+# at most HEADING_MAX_WORDS words, does not end in sentence punctuation (a final ":" is allowed)
+# and is in title case (every word but short function words capitalised). The seeds' subheads
+# run to 4 words; 8 leaves room while a prose line in title case that long is rare.
+HEADING_MAX_WORDS = 8
+KIND_SENTENCE = "sentence"
+KIND_HEADING = "heading"
+# Words a title-case heading leaves in lower case (Chicago Manual of Style, 8.159).
+TITLE_CASE_MINOR_WORDS = frozenset(
+    "a an the and but or nor for so yet as at by in of off on per to up via with from into over".split())
+# A line ending in one of these (optionally before closing quotes or brackets) is a sentence.
+_SENTENCE_FINAL = re.compile(r"[.!?…;,][\"'”’)\]]*$")
+
+
+def is_title_case(line: str) -> bool:
+    """Whether every word of ``line`` except minor words starts with a capital or a digit.
+
+    >>> is_title_case("Military and Technical Cooperation:"), is_title_case("Putin said:")
+    (True, False)
+    """
+    words = [w for w in re.findall(r"[^\W_][\w'’\-]*", line)]
+    if not words:
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or (i > 0 and w.lower() in TITLE_CASE_MINOR_WORDS)
+               for i, w in enumerate(words))
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a sentence span) is a subheading (rules at HEADING_MAX_WORDS).
+
+    >>> t = "Headline Of The Day\\nWelcome of the President:\\nKim greeted Putin.\\nKey Takeaways"
+    >>> [is_heading(t, a, b) for a, b in split_sentences(t)]
+    [False, True, False, True]
+    """
+    if start <= 0 or text[start - 1] != "\n" or (end < len(text) and text[end] != "\n"):
+        return False            # the article's first line (the headline), or not a whole line
+    line = text[start:end]
+    if _SENTENCE_FINAL.search(line) or not _has_words(line, 1) or _has_words(line, HEADING_MAX_WORDS + 1):
+        return False
+    return is_title_case(line)
+
+
+def sentence_kinds(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """``KIND_HEADING`` or ``KIND_SENTENCE`` for each sentence span of ``text``.
+
+    >>> t = "Title\\nAgreements and Promises:\\nThey signed a pact."
+    >>> sentence_kinds(t, split_sentences(t))
+    ['sentence', 'heading', 'sentence']
+    """
+    return [KIND_HEADING if "\n" in text[max(start - 1, 0):start] and is_heading(text, start, end) else KIND_SENTENCE
+            for start, end in spans]
+
+
+# =============================================================================
 # 4. Words
 # =============================================================================
 

@@ -15,7 +15,9 @@ Methods (all score a target span inside a sentence; ``tone`` in [-1, 1]):
 
 Aggregation: the unit is a sentence x actor (the mean tone of that actor's mentions in the
 sentence). Per article (or outlet) and actor we report n, the mean, a seeded percentile-bootstrap
-95% interval and the shares of positive / negative sentences; an actor that is never mentioned gets
+95% interval (``ci_method``: "article_cluster" when the cell's sentences come from two or more
+articles -- articles resampled, then sentences inside them -- "sentence" inside one article, empty
+for n < 2), ``enough_evidence`` (n >= ``config.MIN_EVIDENCE_SENTENCES``) and the shares of positive / negative sentences; an actor that is never mentioned gets
 ``n_sentences = 0`` and NaN tone, never 0 (0 would read as "neutral").
 """
 from __future__ import annotations
@@ -94,6 +96,22 @@ _METHOD_LOADERS = {
     "minilm_logreg": _load_minilm_logreg,
 }
 METHOD_NAMES = tuple(_METHOD_LOADERS)
+# Human labels of the methods, for charts and the report (code names stay in the tables).
+METHOD_LABELS = {
+    "vader_sentence": "VADER, whole sentence",
+    "vader_window": "VADER, 8 words around the actor",
+    "lexicon_attribution": "lexicon words attributed to the nearest actor",
+    "minilm_logreg": "MiniLM + logistic regression (trained on NewsMTSC)",
+}
+
+
+def method_label(name: str) -> str:
+    """The human label of a tone method (its code name when it has none).
+
+    >>> method_label("vader_sentence"), method_label("custom")
+    ('VADER, whole sentence', 'custom')
+    """
+    return METHOD_LABELS.get(name, name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -438,8 +456,102 @@ def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndar
     return result
 
 
-# The columns of a sentence_actor_tone table that cell_summaries reads.
+# The columns of a sentence_actor_tone table that cell_summaries reads; with CLUSTER_COLUMN too,
+# a cell whose units come from two or more articles gets an article-cluster interval.
 CELL_UNIT_COLUMNS = ["voice", "tone", "tone_label", "n_mentions"]
+CLUSTER_COLUMN = "article_id"
+# How a cell's 95% interval was computed (the ``ci_method`` columns); empty when n < 2.
+CI_ARTICLE_CLUSTER = "article_cluster"
+CI_SENTENCE = "sentence"
+# At most this many resampled unit positions are held at once in a cluster bootstrap (8 bytes each).
+CLUSTER_CHUNK_ELEMENTS = 1 << 22
+
+
+def cluster_runs(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and lengths of the runs of equal consecutive ``clusters`` values (the units of one
+    article are consecutive in a cell, as ``sentence_actor_tone`` orders them).
+
+    >>> [a.tolist() for a in cluster_runs(np.array([7, 7, 3, 5, 5, 5]))]
+    [[0, 2, 3], [2, 1, 3]]
+    """
+    clusters = np.asarray(clusters)
+    if not len(clusters):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    starts = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1]])
+    return starts, np.diff(np.r_[starts, len(clusters)])
+
+
+def cluster_bootstrap_means(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray, *,
+                            resamples: int = config.BOOTSTRAP_RESAMPLES,
+                            seed: int = config.RANDOM_SEED) -> np.ndarray:
+    """Two-stage bootstrap means of ``values`` grouped in clusters (cluster i = ``values[starts[i]:
+    starts[i] + sizes[i]]``): each resample draws as many clusters as there are, with replacement,
+    then inside each drawn cluster as many of its units as it has, with replacement, and takes the
+    mean of all drawn units (the same pooled mean as the point estimate).
+
+    Seeded, so the result depends only on the cell's own values and their order.
+    """
+    values = np.asarray(values, dtype=float)
+    starts, sizes = np.asarray(starts, dtype=np.intp), np.asarray(sizes, dtype=np.intp)
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    per_chunk = max(1, CLUSTER_CHUNK_ELEMENTS // max(len(values), 1))
+    for first in range(0, resamples, per_chunk):
+        count = min(per_chunk, resamples - first)
+        drawn = rng.integers(0, len(sizes), size=(count, len(sizes)))        # stage 1: articles
+        drawn_sizes = sizes[drawn].ravel()
+        within = np.floor(rng.random(int(drawn_sizes.sum())) * np.repeat(drawn_sizes, drawn_sizes))
+        picks = np.repeat(starts[drawn].ravel(), drawn_sizes) + within.astype(np.intp)   # stage 2: units
+        totals = sizes[drawn].sum(axis=1)
+        sums = np.bincount(np.repeat(np.arange(count), totals), weights=values[picks], minlength=count)
+        means[first:first + count] = sums / totals
+    return means
+
+
+def cluster_bootstrap_ci(values: Sequence[float], clusters: Sequence, *,
+                         resamples: int = config.BOOTSTRAP_RESAMPLES, level: float = config.CONFIDENCE_LEVEL,
+                         seed: int = config.RANDOM_SEED) -> tuple[float, float]:
+    """Percentile interval of the pooled mean under the article-cluster bootstrap
+    (``cluster_bootstrap_means``); ``clusters`` labels each value's article, an article's values
+    consecutive. NaN for fewer than two values.
+
+    >>> cluster_bootstrap_ci([0.5, 0.5, 0.5], ["a", "a", "b"])
+    (0.5, 0.5)
+    """
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return (float("nan"), float("nan"))
+    codes = pd.factorize(pd.Series(list(clusters)))[0]
+    means = cluster_bootstrap_means(values, *cluster_runs(codes), resamples=resamples, seed=seed)
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(means, [tail, 1.0 - tail])
+    return (float(low), float(high))
+
+
+def _cell_intervals(tones: np.ndarray, clusters: np.ndarray | None, order: np.ndarray, sizes: np.ndarray,
+                    sentence_intervals: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """The cells' intervals by the study's rule, with the method used and each cell's article count.
+
+    A cell (its units ``tones[order]``, cell after cell, ``sizes`` each) from two or more articles
+    gets the article-cluster bootstrap; from one article, the sentence bootstrap already computed
+    (``sentence_intervals``); with fewer than two units, no interval (method "").
+    """
+    low, high = sentence_intervals[0].copy(), sentence_intervals[1].copy()
+    method = np.where(sizes >= 2, CI_SENTENCE, "").astype(object)
+    n_articles = np.zeros(len(sizes), dtype=np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    for cell in np.flatnonzero(sizes > 0):
+        rows = order[offsets[cell]:offsets[cell] + sizes[cell]]
+        if clusters is None:
+            n_articles[cell] = 1
+            continue
+        starts, lengths = cluster_runs(clusters[rows])
+        n_articles[cell] = len(starts)
+        if len(starts) >= 2:
+            low[cell], high[cell] = np.quantile(cluster_bootstrap_means(tones[rows], starts, lengths),
+                                                [(1 - config.CONFIDENCE_LEVEL) / 2, (1 + config.CONFIDENCE_LEVEL) / 2])
+            method[cell] = CI_ARTICLE_CLUSTER
+    return low, high, method, n_articles
 
 
 def cell_summaries(units: pd.DataFrame, unit_cell: np.ndarray, n_cells: int) -> dict[str, np.ndarray]:
@@ -447,20 +559,31 @@ def cell_summaries(units: pd.DataFrame, unit_cell: np.ndarray, n_cells: int) -> 
 
     ``unit_cell[i]`` is the cell of unit row i (-1: counted nowhere); a cell's units are taken in
     row order, as a groupby lists them. A cell's values depend only on its own units, so cells may
-    be summarized apart (``scale`` spreads them over its workers).
+    be summarized apart (``scale`` spreads them over its workers). With a ``CLUSTER_COLUMN``
+    (article id), a cell whose units come from two or more articles gets the article-cluster
+    interval (``ci_method`` "article_cluster"), else the sentence bootstrap ("sentence"); also
+    ``n_articles_mentioning`` and ``enough_evidence`` (n >= ``config.MIN_EVIDENCE_SENTENCES``).
     """
     counted = unit_cell >= 0
     tones = units["tone"].to_numpy(dtype=float)
     labels = units["tone_label"].to_numpy(dtype=object)
     author = units["voice"].to_numpy(dtype=object) == "author"
     n_mentions = units["n_mentions"].to_numpy()
+    clusters = pd.factorize(units[CLUSTER_COLUMN])[0] if CLUSTER_COLUMN in units else None
     columns = {"n_mentions": np.bincount(unit_cell[counted], weights=n_mentions[counted],
                                          minlength=n_cells).astype(np.int64)}
     for suffix, fields, rows in (("", SUMMARY_FIELDS, counted), ("_author", SUMMARY_FIELDS[:4], counted & author)):
         order = np.flatnonzero(rows)[np.argsort(unit_cell[rows], kind="stable")]
         sizes = np.bincount(unit_cell[order], minlength=n_cells)
         summaries = _summary_columns(tones[order], labels[order], np.cumsum(sizes) - sizes, sizes)
+        low, high, method, n_articles = _cell_intervals(tones, clusters, order, sizes,
+                                                        (summaries["ci_low"], summaries["ci_high"]))
+        summaries["ci_low"], summaries["ci_high"] = low, high
         columns.update({field + suffix: summaries[field] for field in fields})
+        columns["ci_method" + suffix] = method
+        if not suffix:
+            columns["n_articles_mentioning"] = n_articles
+    columns["enough_evidence"] = columns["n_sentences"] >= config.MIN_EVIDENCE_SENTENCES
     return columns
 
 
@@ -496,7 +619,9 @@ def _actor_positions(actor_names: Sequence[str], actors: pd.Series) -> tuple[lis
 
 AGGREGATE_COLUMNS = ["actor", "n_mentions", "n_sentences", "tone_mean", "ci_low", "ci_high", "share_pos",
                      "share_neg", "n_sentences_author", "tone_mean_author", "ci_low_author", "ci_high_author",
-                     "tone_method"]
+                     "ci_method", "ci_method_author", "enough_evidence", "tone_method"]
+# outlet_actor_tone also says how many of the outlet's articles mention the actor (the clusters).
+OUTLET_AGGREGATE_COLUMNS = ["outlet", "n_articles", "n_articles_mentioning"] + AGGREGATE_COLUMNS
 
 
 def article_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_names: Sequence[str],
@@ -517,16 +642,18 @@ def article_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_nam
     counted = (unit_article >= 0) & np.append(pd.notna(outlets), False)[unit_article] & (unit_actor >= 0)
     unit_cell = np.where(counted, unit_article * len(names) + unit_actor, -1)
     columns = cell_summaries(units, unit_cell, len(ids) * len(names))
-    return _grid_table({"article_id": ids, "outlet": outlets}, names, columns, method)
+    table = _grid_table({"article_id": ids, "outlet": outlets}, names, columns, method)
+    return table[["article_id", "outlet"] + AGGREGATE_COLUMNS]
 
 
 def outlet_actor_tone(mentions: pd.DataFrame, articles: pd.DataFrame, actor_names: Sequence[str],
                       method: str, *, summarize_cells=cell_summaries) -> pd.DataFrame:
     """Every outlet x actor pair; sentences pooled over an outlet's articles. Sorted by outlet, actor.
 
-    The bootstrap resamples sentences, so with several articles per outlet the interval ignores
-    clustering within articles and is too narrow; with one article per outlet it equals the
-    article-level interval. Articles with no outlet are left out. ``summarize_cells`` computes the
+    Intervals follow the study's rule (``cell_summaries``): a cell whose sentences come from two
+    or more of the outlet's articles gets the article-cluster bootstrap (sentences within an
+    article are not independent, so resampling sentences alone would be too narrow); a cell from a
+    single article gets the sentence bootstrap and equals the article-level interval. Articles with no outlet are left out. ``summarize_cells`` computes the
     cells' columns as ``cell_summaries`` does (``scale`` passes one that runs them on its workers).
     """
     return outlet_actor_tone_of_units(sentence_actor_tone(mentions), articles, actor_names, method,
@@ -540,10 +667,10 @@ def outlet_actor_tone_of_units(units: pd.DataFrame, articles: pd.DataFrame, acto
     corpus can make them batch by batch (``scale``)."""
     article_outlet, outlets = pd.factorize(articles["outlet"], sort=True)
     if not len(outlets) or not len(actor_names):     # as a table built from no rows (object columns)
-        table = pd.DataFrame([], columns=["outlet", *AGGREGATE_COLUMNS[:-1]])
+        table = pd.DataFrame([], columns=["outlet", "n_articles_mentioning", *AGGREGATE_COLUMNS[:-1]])
         table.insert(1, "n_articles", np.zeros(0, dtype=np.int64))
         table["tone_method"] = method
-        return table[["outlet", "n_articles"] + AGGREGATE_COLUMNS].reset_index(drop=True)
+        return table[OUTLET_AGGREGATE_COLUMNS].reset_index(drop=True)
     names, unit_actor = _actor_positions(actor_names, units["actor"])
     unit_article = pd.Index(articles["article_id"]).get_indexer(units["article_id"])
     unit_outlet = np.append(article_outlet, -1)[unit_article]
@@ -557,4 +684,4 @@ def outlet_actor_tone_of_units(units: pd.DataFrame, articles: pd.DataFrame, acto
         # Outlets of the other string dtype ("string", NA-valued, vs the inferred "str"): object, as the
         # former merge of the two kinds of key left this column (kept for identical tables).
         table["outlet"] = table["outlet"].astype(object)
-    return table
+    return table[OUTLET_AGGREGATE_COLUMNS]

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import config, corpus, pipeline
+from analysis import config, corpus, lexicons, pipeline
 
 # Lexicon valences from vaderSentiment 3.3.2's vader_lexicon.txt: good 1.9, bad -2.5, great 3.1.
 # With no modifiers, compound = v / sqrt(v^2 + 15) (VADER's normalisation, alpha = 15):
@@ -155,7 +155,7 @@ def test_article_table_equals_the_groupby_statement_in_any_article_order():
     sentences = pipeline.split_articles(articles)
     mentions = pd.DataFrame({"article_id": sentences["article_id"].iloc[::3]})
     table = pipeline.article_table(articles, sentences, mentions)
-    grouped = sentences.groupby("article_id")
+    grouped = sentences[sentences["kind"] == "sentence"].groupby("article_id")    # subheadings apart
     assert table["article_id"].tolist() == articles["article_id"].tolist()          # input order kept
     ids = table["article_id"]
     assert table["sentence_tone_mean"].tolist() == ids.map(grouped["compound"].mean()).tolist()  # bit for bit
@@ -190,3 +190,18 @@ def test_clean_executed_notebook_drops_timings_stderr_and_widgets():
     assert cleaned.metadata == {"language_info": {"name": "python"}}
     assert cleaned.cells[0].metadata == {}
     assert [o.get("text") or o["data"]["text/plain"] for o in cleaned.cells[0].outputs] == ["kept\n", "kept too"]
+
+
+def test_subheadings_of_003_are_kept_out_of_frame_rates_and_counted_apart():
+    # 003 has four subheadings ("Welcome of the President:", ...) holding 6 of its 31 frame hits.
+    articles = corpus.load_corpus()
+    articles = articles[articles["article_id"].str.startswith("003_")].reset_index(drop=True)
+    _, tables = pipeline.score_articles(articles, lexicons.load_actors(), lexicons.load_frames(), "vader_sentence")
+    row = tables["articles"].iloc[0]
+    assert (row["n_headings"], row["n_heading_frame_hits"]) == (4, 6)
+    assert tables["frame_rates"]["hits"].sum() == 25 and len(tables["frame_hits"]) == 25
+    headings = tables["sentences"].query("kind == 'heading'")["sentence_index"].tolist()
+    assert not tables["frame_hits"]["sentence_index"].isin(headings).any()
+    assert not tables["mentions"]["sentence_index"].isin(headings).any()
+    body = tables["sentences"].query("kind == 'sentence'")
+    assert row["n_words"] == body["n_words"].sum() and row["n_sentences"] == len(body)

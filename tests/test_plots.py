@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import io, plots
+from analysis import config, io, plots
 
 # A CSV value is the plotted value rounded to io.FLOAT_DECIMALS places: at most half a unit off.
 CSV_ROUNDING = 0.5 * 10.0 ** -io.FLOAT_DECIMALS
@@ -211,7 +211,11 @@ def test_tone_heatmap_csv_equals_plotted_cells(drawn):
     actors = ["Russia", "DPRK", "US", "NATO"]
     expected = csv.pivot(index="outlet", columns="actor", values="tone_mean").reindex(
         index=outlets, columns=actors).to_numpy()
-    assert np.allclose(np.ma.filled(image, np.nan), expected, atol=1e-6, equal_nan=True)
+    enough = csv.pivot(index="outlet", columns="actor", values="enough_evidence").reindex(
+        index=outlets, columns=actors).to_numpy(dtype=bool)
+    # Only cells with enough evidence are drawn in colour (here every cell has n <= 2: none).
+    assert np.allclose(np.ma.filled(image, np.nan), np.where(enough, expected, np.nan), atol=1e-6, equal_nan=True)
+    assert not enough.any() and (csv["enough_evidence"] == (csv["n_sentences"] >= config.MIN_EVIDENCE_SENTENCES)).all()
     # hand-checked cell: BNN mentions Russia in 2 sentences with tones 0.2 and 0.6
     row = csv[(csv["outlet"] == "bnn") & (csv["actor"] == "Russia")].iloc[0]
     assert row["tone_mean"] == pytest.approx(0.4) and row["n_sentences"] == 2
@@ -219,7 +223,31 @@ def test_tone_heatmap_csv_equals_plotted_cells(drawn):
     assert (~csv["mentioned"]).sum() == 5
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count(plots.NOT_MENTIONED_TEXT) == 5
-    assert "+0.40\nn = 2" in texts
+    assert "(+0.40)\nn = 2" in texts          # below the evidence rule: value in brackets, grey
+
+
+def test_tone_heatmap_colours_only_cells_with_enough_evidence(tmp_path):
+    tables = synthetic_tables()
+    oat = tables["outlet_actor_tone"]
+    strong = (oat["outlet"] == "bnn") & (oat["actor"] == "Russia")
+    tables["outlet_actor_tone"] = oat.assign(n_sentences=np.where(strong, config.MIN_EVIDENCE_SENTENCES, oat["n_sentences"]))
+    captured = {}
+    original = plots.save_figure
+
+    def spy(fig, data, name, out_dir):
+        captured[name] = fig
+        return original(fig, data, name, out_dir)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(plots, "save_figure", spy)
+    try:
+        plots.tone_heatmap(tables, tmp_path)
+    finally:
+        mp.undo()
+    image = np.ma.filled(captured["tone_heatmap"].axes[0].images[0].get_array(), np.nan)
+    assert np.count_nonzero(~np.isnan(image)) == 1 and np.nanmax(image) == pytest.approx(0.4)
+    texts = [t.get_text() for t in captured["tone_heatmap"].axes[0].texts]
+    assert f"+0.40\nn = {config.MIN_EVIDENCE_SENTENCES}" in texts
 
 
 def test_tone_ci_points_equal_csv(drawn):
@@ -250,16 +278,22 @@ def test_heatmaps_equal_csv(drawn):
     outlets = sorted(csv["outlet_a"].unique())
     expected = csv.pivot(index="outlet_a", columns="outlet_b", values="cosine").reindex(
         index=outlets, columns=outlets).to_numpy()
+    expected = expected.copy()
+    np.fill_diagonal(expected, np.nan)        # the diagonal (always 1) is masked
     assert np.allclose(np.ma.filled(fig.axes[0].images[0].get_array(), np.nan), expected,
-                       atol=CSV_ROUNDING)
+                       atol=CSV_ROUNDING, equal_nan=True)
     fig, _ = captured["frame_profile"]
     csv = _csv(paths, "frame_profile")
     got = np.ma.filled(fig.axes[0].images[0].get_array(), np.nan)
-    assert np.allclose(np.sort(got.ravel()), np.sort(csv["rate_per_1000_words"]), atol=1e-3)
+    shown = csv["rate_per_1000_words"].where(csv["hits"] >= config.MIN_EVIDENCE_SENTENCES)
+    assert np.allclose(np.sort(got.ravel()), np.sort(shown), atol=1e-3, equal_nan=True)
+    assert set(csv["ci_method"]) == {"poisson_exact"}          # one article per outlet
     fig, _ = captured["actor_frames"]
     csv = _csv(paths, "actor_frames")
     got = np.ma.filled(fig.axes[0].images[0].get_array(), np.nan)
-    assert np.allclose(np.sort(got.ravel()), np.sort(csv["share"]), atol=CSV_ROUNDING, equal_nan=True)
+    shown = csv["share"].where(csv["n_actor_sentences"] >= config.MIN_EVIDENCE_SENTENCES)
+    assert np.allclose(np.sort(got.ravel()), np.sort(shown), atol=CSV_ROUNDING, equal_nan=True)
+    assert csv.loc[csv["actor"] == "US", "enough_evidence"].all()
     # US: 3 sentences (a000/2, a001/1, a003/1); conflict terms in a000/2 ("fight") and a001/1
     # ("weapons") -> 2/3
     us = csv[(csv["actor"] == "US") & (csv["frame"] == "conflict")].iloc[0]
@@ -282,5 +316,19 @@ def test_tone_along_article_points_equal_csv(drawn):
     csv = _csv(paths, "tone_along_article")
     ys = [y for ax in fig.axes for line in ax.lines if line.get_marker() in ("o", "s")
           for y in line.get_ydata()]
-    assert sorted(np.round(ys, 6)) == sorted(np.round(csv["compound"], 6))
-    assert (csv["voice"] == "quoted").sum() == 2
+    # The study's tone per sentence x actor unit (not VADER), numbered from 0 as the evidence tables.
+    assert sorted(np.round(ys, 6)) == sorted(np.round(csv["tone"], 6))
+    assert len(csv) == len(MENTIONS) and (csv["voice"] == "quoted").sum() == 4
+    assert csv["sentence_index"].min() == 0
+
+
+def test_tone_evidence_has_one_dot_per_unit_and_the_cell_mean(drawn):
+    paths, captured = drawn
+    fig, _ = captured["tone_evidence"]
+    csv = _csv(paths, "tone_evidence")
+    assert len(csv) == len(MENTIONS)           # one unit per mention here (no actor twice in a sentence)
+    dots = sum(len(c.get_offsets()) for ax in fig.axes for c in ax.collections)
+    assert dots == len(csv)
+    bnn = csv[(csv["outlet"] == "bnn") & (csv["actor"] == "Russia")]
+    assert sorted(bnn["tone"]) == [0.2, 0.6] and bnn["cell_tone_mean"].iloc[0] == pytest.approx(0.4)
+    assert (bnn["jitter"].abs() < plots.JITTER_HEIGHT / 2).all() and bnn["jitter"].nunique() == 2

@@ -228,7 +228,9 @@ def _check_accounting(tables: dict, ids: list[str]) -> None:
     assert (scored["n_sentences"] > 0).all()
     assert sorted(tables["articles"]["article_id"]) == sorted(scored["article_id"])
     assert int(manifest["n_mentions"].sum()) == len(tables["mentions"])
-    assert int(manifest["n_sentences"].sum()) == len(tables["sentences"])
+    # Subheadings stay in the sentences table (kind "heading") but are not counted as sentences.
+    assert int(manifest["n_sentences"].sum()) == int((tables["sentences"]["kind"] == "sentence").sum())
+    assert int(tables["articles"]["n_headings"].sum()) == int((tables["sentences"]["kind"] == "heading").sum())
     assert len(tables["article_actor_tone"]) == len(scored) * len(ACTORS.names)
     assert len(tables["frame_rates"]) == len(scored) * len(FRAMES.names)
 

@@ -93,7 +93,7 @@ def test_how_we_did_this_box_from_the_tables(study):
     assert items[1].startswith("Outlet attribution: inferred for Al Mayadeen English, BNN <Breaking> & Co, "
                                "Unidentified outlet 3 and Unidentified (BBC-derived) (")
     assert items[2] == (
-        "Tone method: lexicon_attribution. Validated accuracy on human-labelled news sentences (NewsMTSC "
+        "Tone method: lexicon words attributed to the nearest actor (lexicon_attribution). Validated accuracy on human-labelled news sentences (NewsMTSC "
         "test splits, F1 macro over negative / neutral / positive, 1 = all right): 0.551 on rw (803 "
         "targets), 0.511 on mt (1,034 targets); best published model: 0.831 on rw. Single sentences can "
         "be mislabelled: read them as examples, and cells as tendencies.")
@@ -109,7 +109,7 @@ def test_how_we_did_this_without_validation(study, tmp_path):
     processed, _ = study
     tables = report.load_processed(processed)
     items = report.how_we_did_this(tables, tmp_path)            # no validation.csv there
-    assert items[2] == ("Tone method: lexicon_attribution. Not validated in this run (no validation.csv; "
+    assert items[2] == ("Tone method: lexicon words attributed to the nearest actor (lexicon_attribution). Not validated in this run (no validation.csv; "
                         "run python -m analysis validate).")
 
 

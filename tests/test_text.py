@@ -786,3 +786,40 @@ def test_tweet_footer_rule_removes_footer_lines_but_never_a_long_line_of_prose()
     one_line = ("Putin arrived in Pyongyang. " * 10 +
                 "Trump wrote: great day — Donald J. Trump (@realDonaldTrump) January 20, 2017")
     assert text.clean_text(one_line) == one_line
+
+
+# --- subheadings --------------------------------------------------------------------------------
+
+
+def test_seed_003_subheadings_are_headings_and_the_prose_is_not():
+    cleaned = text.clean_text(_seed("003"))
+    spans = text.split_sentences(cleaned)
+    kinds = text.sentence_kinds(cleaned, spans)
+    headings = [cleaned[a:b] for (a, b), kind in zip(spans, kinds) if kind == text.KIND_HEADING]
+    assert headings == ["Welcome of the President:", "Agreements and Promises:",
+                        "Military and Technical Cooperation:", "Tribute to Soldiers:"]
+
+
+def test_headlines_stay_sentences_and_only_title_case_lines_are_headings():
+    # The first line is the headline (the study reads it as the outlet's sentence, 000 and 002).
+    for seed in ("000", "002"):
+        cleaned = text.clean_text(_seed(seed))
+        spans = text.split_sentences(cleaned)
+        assert text.sentence_kinds(cleaned, spans)[0] == text.KIND_SENTENCE
+    lines = {
+        "Military and Technical Cooperation:": True,
+        "Key Takeaways": True,
+        "Putin said:": False,                           # introduces a quote: not title case
+        "The two leaders met in Pyongyang": False,      # prose without a full stop
+        "Kim Greets Putin.": False,                     # sentence punctuation
+        "What Comes Next?": False,
+        "One Two Three Four Five Six Seven Eight Nine": False,   # longer than HEADING_MAX_WORDS
+        "2024 Summit Timeline": True,
+    }
+    for line, expected in lines.items():
+        article = f"Headline\n{line}\nBody text here."
+        spans = text.split_sentences(article)
+        assert text.sentence_kinds(article, spans)[1] == (text.KIND_HEADING if expected else text.KIND_SENTENCE), line
+    # Not a whole line: a title-case fragment inside a paragraph is never a heading.
+    inline = "Headline\nKim Jong Un. Key Takeaways\nMore."
+    assert text.KIND_HEADING not in text.sentence_kinds(inline, text.split_sentences(inline))

@@ -186,7 +186,7 @@ def test_tables_without_any_cell_keep_their_columns():
     mentions = pd.DataFrame(columns=["article_id", "sentence_index", "actor", "voice", "tone", "tone_label"])
     articles = pd.DataFrame({"article_id": pd.Series([], dtype=str), "outlet": pd.Series([], dtype=str)})
     table = tone.outlet_actor_tone(mentions, articles, ["US"], "m")
-    assert table.empty and list(table.columns) == ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS
+    assert table.empty and list(table.columns) == tone.OUTLET_AGGREGATE_COLUMNS
 
 
 def test_large_samples_share_draws_and_match_one_row_at_a_time():
