@@ -10,6 +10,7 @@ Each stage is a function from DataFrame(s) to a DataFrame, so a notebook can cal
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import os
@@ -440,9 +441,12 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     dirs = output_dirs(out)
     final_dirs = None if out is None else (dirs["processed"], dirs["figures"])
     frame_labels = {frame.name: frame.label for frame in frame_lexicon.frames}
+    # --no-notebooks writes no notebooks folder (not even an empty one)
+    notebooks_staging = (io.staged_output_dir(dirs["notebooks"]) if run_notebooks
+                         else contextlib.nullcontext(None))
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
             io.staged_output_dir(dirs["figures"]) as figures_stage, \
-            io.staged_output_dir(dirs["notebooks"]) as notebooks_stage:
+            notebooks_staging as notebooks_stage:
         write_tables(tables, processed_stage)
         if agreement_tables is not None:
             write_tables(agreement_tables, processed_stage)

@@ -130,15 +130,17 @@ FIGURES: tuple[Figure, ...] = (
            "Grouped bar chart: one group per NewsMTSC split, one bar per tone method with its F1 "
            "macro, dashed reference lines for the published model."),
     Figure("validation_confusion", "validation", "Where the tone methods go wrong",
-           "Confusion matrices on the NewsMTSC test splits: rows are the human labels, columns "
-           "the method's labels.",
-           "Grid of 3 x 3 confusion matrices, one per method and split, with counts of "
-           "negative, neutral and positive labels."),
+           "Confusion matrices on the NewsMTSC test splits: rows are the human labels (each row "
+           "sums to 1), columns the method's labels.",
+           "Grid of 3 x 3 confusion matrices, one column per method and one row per test split, "
+           "each cell the share of a human label (negative, neutral, positive) that the method "
+           "gave each label."),
     Figure("agreement_tone", "agreement", "Tone methods against the coders of this study's sentences",
            "Krippendorff's alpha of each tone method with each coder and with the adjudicated codes "
            "(nominal and ordinal); dashed line: the coders' alpha with each other.",
-           "Dot chart: one row per tone method, dots for its alpha against each coder and the "
-           "adjudicated codes, a dashed vertical line at the coder-coder alpha."),
+           "Horizontal bar chart in two panels (nominal and ordinal alpha): one group of bars per tone "
+           "method, one bar for each coder and one for the adjudicated codes, and a dashed vertical "
+           "line at the coders' alpha with each other."),
 )
 
 
