@@ -6,20 +6,25 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
+# pip itself is pinned too, and every package comes from a full lock (requirements*.lock, made by
+# scripts/lock_requirements.sh from the top-level requirements*.txt) installed with --no-deps: a
+# fresh machine gets exactly the tested set, whatever pip it starts with.
+PIP_VERSION := 26.3
 ifeq ($(LIGHT),1)
-REQUIREMENTS := requirements.txt
+LOCK := requirements.lock
 else
-REQUIREMENTS := requirements-models.txt
+LOCK := requirements-models.lock
 endif
-STAMP := $(VENV)/.installed-$(subst .txt,,$(REQUIREMENTS))
+STAMP := $(VENV)/.installed-$(subst .lock,,$(LOCK))
 
-.PHONY: run test validate model bench score clean-venv
+.PHONY: run test validate model bench score clean-venv lock
 
-$(STAMP): requirements.txt requirements-models.txt pyproject.toml
+$(STAMP): requirements.lock requirements-models.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r $(REQUIREMENTS)
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
+	$(PY) -m pip install --quiet --no-deps -r $(LOCK)
+	$(PY) -m pip check
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -40,3 +45,6 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+lock:
+	scripts/lock_requirements.sh

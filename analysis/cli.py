@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {run,validate,score,bench}``.
+"""Command line: ``python -m analysis {run,validate,score,bench,coding-sheet,agreement}``.
 
 Each sub-command lives in the module that does the work; this file only wires them up.
 """
@@ -14,6 +14,7 @@ from analysis import config
 
 def _run(args: argparse.Namespace) -> int:
     from analysis import pipeline, tone
+    from analysis.agreement import SheetError
     from analysis.corpus import CorpusError
     from analysis.lexicons import LexiconError
 
@@ -32,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
                                   method=args.tone_method, run_notebooks=not args.no_notebooks,
                                   progress=not args.quiet, actors_path=args.actors, frames_path=args.frames,
                                   validation=not args.skip_validation, max_chars=args.max_chars)
-    except (CorpusError, LexiconError, tone.ToneMethodUnavailable) as error:
+    except (CorpusError, LexiconError, tone.ToneMethodUnavailable, SheetError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"tables:  {dirs['processed']}\nfigures: {dirs['figures']}\nreport:  {dirs['figures'] / config.REPORT_HTML.name}")
@@ -65,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, help_text in (
             ("validate", "analysis.validate", "evaluate every tone method against the human-labelled benchmarks"),
             ("score", "analysis.scale", "score a large corpus in a streaming, parallel way"),
-            ("bench", "analysis.bench", "measure scoring throughput on a synthetic corpus")):
+            ("bench", "analysis.bench", "measure scoring throughput on a synthetic corpus"),
+            ("coding-sheet", "analysis.coding", "write a blind coding sheet (units for human coders) and the codebook"),
+            ("agreement", "analysis.agreement", "agreement between coders and between the methods and the coders")):
         sub = commands.add_parser(name, help=help_text, add_help=False)
         sub.set_defaults(handler=None, delegate=module)
     return parser

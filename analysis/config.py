@@ -45,6 +45,11 @@ VADER_NEGATIVE_THRESHOLD = -0.05
 MAX_ARTICLE_CHARS = 1_000_000      # longer articles are skipped with a reason, never truncated
 # Core actors the study reports on; other actors in actors.yaml are tracked but charted apart.
 DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
+
+# --- human coding (evaluation data only: nothing is trained or tuned on it) ---------------------
+CODING_DIR = RAW_DIR / "coding"                  # coder_<name>_/adjudicated_{mentions,frame_hits,relations}.csv
+CODEBOOK_MD = REPO_ROOT / "docs" / "codebook.md"
+
 # Minimum evidence for reading a cell (outlet x actor tone, outlet x frame rate, a relation edge):
 # at least this many sentence x actor units (or frame hits). With one or two sentences a mean is
 # one or two sentences' scores, and a percentile bootstrap of two values spans only those two

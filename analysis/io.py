@@ -13,7 +13,7 @@ target is untouched.
 >>> d = Path(tempfile.mkdtemp())
 >>> p = write_csv_atomic(pd.DataFrame({"a": [1.0 / 3.0], "b": ["x"]}), d / "t.csv")
 >>> p.read_text()
-'a,b\\n0.333333,x\\n'
+'a,b\\n0.3333,x\\n'
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from typing import BinaryIO
 import pandas as pd
 
 __all__ = [
+    "FLOAT_DECIMALS",
     "FLOAT_FORMAT",
     "CSV_LINE_TERMINATOR",
     "to_csv_bytes",
@@ -38,9 +39,13 @@ __all__ = [
     "staged_output_dir",
 ]
 
-# Six significant digits: enough for tones in [-1, 1] and rates per 1000 words, and short enough
-# that last-bit floating-point noise between platforms / numpy versions never changes the file.
-FLOAT_FORMAT = "%.6g"
+# Every float in a CSV is rounded to FLOAT_DECIMALS decimal places (tones in [-1, 1] to 0.0001,
+# rates per 1,000 words to 0.0001) and then written in its shortest form. Six significant digits
+# were not enough: another machine's torch kernels move MiniLM-derived tones in the 6th-7th
+# significant digit, which changed committed files on a fresh clone. Rounding to 4 decimals keeps
+# that noise out of the files except at an exact rounding boundary.
+FLOAT_DECIMALS = 4
+FLOAT_FORMAT = "%.12g"   # shortest text of an already rounded value (no exponent below 1e12)
 # "\n" on every platform, so a CSV written on Windows is byte-identical to one written on Linux.
 CSV_LINE_TERMINATOR = "\n"
 TEXT_ENCODING = "utf-8"
@@ -103,13 +108,26 @@ def write_text_atomic(text: str, path: Path | str) -> Path:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The exact bytes ``write_csv_atomic`` writes: no index, ``\\n`` line ends, ``FLOAT_FORMAT``.
+    """The exact bytes ``write_csv_atomic`` writes: no index, ``\\n`` line ends, floats rounded to
+    ``FLOAT_DECIMALS`` places (negative zero written as 0).
 
-    >>> to_csv_bytes(pd.DataFrame({"x": [0.1 + 0.2, float("nan")], "y": ["a", "b"]}))
-    b'x,y\\n0.3,a\\n,b\\n'
+    >>> to_csv_bytes(pd.DataFrame({"x": [0.1 + 0.2, float("nan"), -0.000012, 17.543219], "y": list("abcd")}))
+    b'x,y\\n0.3,a\\n,b\\n0,c\\n17.5432,d\\n'
     """
+    df = rounded_floats(df)
     text = df.to_csv(index=False, lineterminator=CSV_LINE_TERMINATOR, float_format=FLOAT_FORMAT)
     return text.encode(TEXT_ENCODING)
+
+
+def rounded_floats(df: pd.DataFrame, decimals: int = FLOAT_DECIMALS) -> pd.DataFrame:
+    """``df`` with every float column rounded to ``decimals`` places (adding 0.0 turns -0.0 into 0.0)."""
+    float_columns = [name for name in df.columns if pd.api.types.is_float_dtype(df[name])]
+    if not float_columns:
+        return df
+    out = df.copy()
+    for name in float_columns:
+        out[name] = out[name].round(decimals) + 0.0
+    return out
 
 
 def write_csv_atomic(df: pd.DataFrame, path: Path | str) -> Path:

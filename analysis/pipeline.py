@@ -10,6 +10,8 @@ Each stage is a function from DataFrame(s) to a DataFrame, so a notebook can cal
 """
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
 import os
 import sys
@@ -48,6 +50,10 @@ TABLE_KEYS = {
 NOTEBOOKS = ("01-corpus-overview.ipynb", "02-actor-tone.ipynb", "03-framing.ipynb",
              "04-outlet-comparison.ipynb", "05-validation.ipynb")
 NOTEBOOK_TIMEOUT_SECONDS = 900
+# Set in the notebook kernel: progress bars would save as widget outputs with random model ids
+# and timings (not byte-identical, and a code host cannot show them).
+NOTEBOOK_KERNEL_ENV = {"TQDM_DISABLE": "1"}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 SKIP_NO_SENTENCES = "no sentences left after cleaning"
 
 
@@ -306,10 +312,15 @@ def method_comparison(by_method: pd.DataFrame, baseline: str, alternative: str,
 
 
 def execute_notebooks(processed_dir: Path, figures_dir: Path, executed_dir: Path,
-                      notebooks: Sequence[str] = NOTEBOOKS, progress: bool = True) -> list[Path]:
-    """Run each notebook headless with its ``parameters`` cell pointed at these directories.
+                      notebooks: Sequence[str] = NOTEBOOKS, progress: bool = True,
+                      final_dirs: tuple[Path, Path] | None = None) -> list[Path]:
+    """Run each notebook headless with its ``parameters`` cell pointed at these directories, and
+    write it, with its outputs, to ``executed_dir``.
 
-    The committed notebooks stay output-free; executed copies go to ``executed_dir``.
+    The injected cell naming ``processed_dir`` / ``figures_dir`` (staging folders during a run) is
+    removed before writing, or, with ``final_dirs`` (processed, figures), points at where the
+    outputs end up, so the saved notebook re-runs in Jupyter. See ``clean_executed_notebook`` for
+    what else is normalised so that reruns give byte-identical files.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -320,27 +331,83 @@ def execute_notebooks(processed_dir: Path, figures_dir: Path, executed_dir: Path
     written = []
     for name in tqdm(notebooks, desc="notebooks", unit="nb", disable=not progress):
         notebook = nbformat.read(config.NOTEBOOKS_DIR / name, as_version=4)
-        overrides = nbformat.v4.new_code_cell(
-            "from pathlib import Path  # injected by analysis.pipeline.execute_notebooks\n"
-            f"processed_dir = Path({str(processed_dir)!r})\nfigures_dir = Path({str(figures_dir)!r})")
-        overrides.metadata["tags"] = ["injected-parameters"]
+        metadata = copy.deepcopy(notebook.metadata)
+        overrides = _parameters_cell(processed_dir, figures_dir)
         position = next((i + 1 for i, cell in enumerate(notebook.cells)
                          if "parameters" in cell.get("metadata", {}).get("tags", [])), 0)
         notebook.cells.insert(position, overrides)
         client = NotebookClient(notebook, timeout=NOTEBOOK_TIMEOUT_SECONDS, kernel_name="python3",
+                                record_timing=False,
                                 resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}})
-        client.execute()
+        client.execute(env={**os.environ, **NOTEBOOK_KERNEL_ENV})
+        if final_dirs is None:
+            del notebook.cells[position]
+        else:
+            notebook.cells[position].source = _parameters_cell(*final_dirs).source
+        notebook = clean_executed_notebook(notebook, metadata)
         target = executed_dir / name
         io.write_text_atomic(nbformat.writes(notebook), target)
         written.append(target)
     return written
 
 
+def agreement_stage(tables: dict[str, pd.DataFrame], actor_lexicon, coding_dir: Path = config.CODING_DIR
+                    ) -> dict[str, pd.DataFrame] | None:
+    """Agreement with the human coders (``analysis.agreement``), or None when ``coding_dir`` holds no
+    coded sheets for this corpus. Prints which it is (stderr)."""
+    from analysis import agreement
+
+    coding_dir = Path(coding_dir)
+    result = agreement.study_agreement(coding_dir, tables, actor_lexicon=actor_lexicon)
+    if result is None:
+        print(f"agreement: no coded sheets for this corpus in {coding_dir}: skipped (no agreement_*.csv)",
+              file=sys.stderr)
+        return None
+    tone_alpha = agreement.overall_coder_alpha(result, "mentions", "tone")
+    print(f"agreement: coded sheets in {coding_dir} -> {', '.join(f'{n}.csv' for n in result)}; "
+          f"coder-coder tone alpha (nominal) = {tone_alpha:.3f}", file=sys.stderr)
+    for note in result["agreement_notes"]["note"]:
+        print(f"agreement: {note}", file=sys.stderr)
+    return result
+
+
+def _parameters_cell(processed_dir: Path, figures_dir: Path):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(
+        "from pathlib import Path  # injected by analysis.pipeline.execute_notebooks\n"
+        f"processed_dir = Path({str(processed_dir)!r})\nfigures_dir = Path({str(figures_dir)!r})")
+    cell.metadata["tags"] = ["injected-parameters"]
+    cell["id"] = "injected-parameters"
+    return cell
+
+
+def clean_executed_notebook(notebook, metadata):
+    """An executed notebook without what changes from run to run or machine to machine.
+
+    nbclient records the kernel's ``language_info`` (Python version) in the notebook metadata and,
+    unless ``record_timing=False``, start/end times per cell (``metadata.execution``); streams on
+    stderr carry warnings with paths and timings; widget outputs (progress bars) carry random ids.
+    Kept: the generator's notebook metadata, cell
+    sources and ids, execution counts and every display and stdout output (figures are PNG bytes
+    fixed by ``plots.save_figure``).
+    """
+    notebook.metadata = metadata
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.outputs
+                            if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+                            and WIDGET_MIME not in out.get("data", {})]
+    return notebook
+
+
 def output_dirs(out: Path | None) -> dict[str, Path]:
-    """Where a run writes: the repo's own folders by default, or ``out/{processed,figures,notebooks}``."""
+    """Where a run writes: the repo's own folders by default (executed notebooks replace the
+    committed ones), or ``out/{processed,figures,notebooks}``."""
     if out is None:
         return {"processed": config.PROCESSED_DIR, "figures": config.FIGURES_DIR,
-                "notebooks": config.REPO_ROOT / "build" / "notebooks"}
+                "notebooks": config.NOTEBOOKS_DIR}
     out = Path(out)
     return {"processed": out / "processed", "figures": out / "figures", "notebooks": out / "notebooks"}
 
@@ -348,8 +415,13 @@ def output_dirs(out: Path | None) -> dict[str, Path]:
 def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out: Path | None = None,
               method: str | None = None, run_notebooks: bool = True, progress: bool = True,
               actors_path: Path = config.ACTORS_YAML, frames_path: Path = config.FRAMES_YAML,
-              validation: bool = True, max_chars: int = config.MAX_ARTICLE_CHARS) -> dict[str, Path]:
+              validation: bool = True, max_chars: int = config.MAX_ARTICLE_CHARS,
+              coding_dir: Path = config.CODING_DIR) -> dict[str, Path]:
     """Rebuild every table, figure and the report. Nothing is replaced unless the whole run succeeds.
+
+    When ``coding_dir`` holds coded sheets for this corpus (``data/raw/coding/`` for the bundled
+    study), the agreement tables (``agreement_*.csv``) are computed and written too; otherwise the
+    run says so and writes none. A malformed sheet stops the run before anything is written.
 
     ``validation`` re-evaluates every tone method on the human-labelled benchmarks (it does not
     depend on the corpus; skip it for quick runs on a new corpus). Articles longer than
@@ -365,20 +437,32 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     # Outlet x frame rates with intervals, group / outlet contrasts, relation tables (when present).
     from analysis import contrasts
     tables.update(contrasts.study_tables(tables, frame_lexicon))
+    agreement_tables = agreement_stage(tables, actor_lexicon, coding_dir)
     dirs = output_dirs(out)
+    final_dirs = None if out is None else (dirs["processed"], dirs["figures"])
+    frame_labels = {frame.name: frame.label for frame in frame_lexicon.frames}
+    # --no-notebooks writes no notebooks folder (not even an empty one)
+    notebooks_staging = (io.staged_output_dir(dirs["notebooks"]) if run_notebooks
+                         else contextlib.nullcontext(None))
     with io.staged_output_dir(dirs["processed"]) as processed_stage, \
-            io.staged_output_dir(dirs["figures"]) as figures_stage:
+            io.staged_output_dir(dirs["figures"]) as figures_stage, \
+            notebooks_staging as notebooks_stage:
         write_tables(tables, processed_stage)
+        if agreement_tables is not None:
+            write_tables(agreement_tables, processed_stage)
         if validation:
-            from analysis import validate
-            validate.run_validation(out_dir=processed_stage, figures_dir=figures_stage)
+            from analysis import validation_cache
+            validation_cache.cached_validation(out_dir=processed_stage, figures_dir=figures_stage)
         from analysis import plots
+        figure_tables = {**tables, **(agreement_tables or {})}
         if run_notebooks:  # the notebooks draw the figures; the run draws those no notebook draws yet
-            execute_notebooks(processed_stage, figures_stage, dirs["notebooks"], progress=progress)
-            plots.make_all_figures(tables, figures_stage, names=plots.RUN_ONLY_FIGURES)
+            execute_notebooks(processed_stage, figures_stage, notebooks_stage, progress=progress,
+                              final_dirs=final_dirs)
+            plots.make_all_figures(figure_tables, figures_stage, names=plots.RUN_ONLY_FIGURES)
         else:
-            plots.make_all_figures(tables, figures_stage)
-        report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name)
+            plots.make_all_figures(figure_tables, figures_stage)
+        report.build_report(processed_stage, figures_stage, figures_stage / config.REPORT_HTML.name,
+                            frame_labels=frame_labels)
     manifest = tables["manifest"]
     counts = manifest["status"].value_counts()
     print(f"articles: {len(manifest)} in = {int(counts.get('scored', 0))} scored + "

@@ -667,6 +667,69 @@ def tone_along_article(tables: Mapping[str, pd.DataFrame], out_dir: Path,
     return save_figure(fig, data, name, out_dir)
 
 
+# --- agreement with human coders ---------------------------------------------------------------------
+
+AGREEMENT_FIGURE = "agreement_tone"
+AGREEMENT_LEVELS = ("nominal", "ordinal")
+BAR_WIDTH_TOTAL = 0.8                   # share of a method's slot taken by its group of bars
+
+
+def agreement_tone(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str = AGREEMENT_FIGURE) -> list[Path]:
+    """Krippendorff's alpha of each tone method with each coder and the adjudicated codes (all units),
+    nominal and ordinal, the coders' alpha with each other as a dashed reference line.
+
+    Draws nothing (returns []) when the tables hold no agreement results (no coded sample).
+    """
+    from analysis import agreement
+
+    methods = tables.get("agreement_methods")
+    if methods is None or methods.empty:
+        return []
+    tone_rows = methods[(methods["variable"] == "tone") & (methods["group"] == agreement.ALL)]
+    if tone_rows.empty:
+        return []
+    names = sorted(tone_rows["method"].astype(str).unique())
+    references = sorted(tone_rows["reference"].astype(str).unique(),
+                        key=lambda r: (r == agreement.ADJUDICATED, r))     # adjudicated last
+    data = []
+    for level in AGREEMENT_LEVELS:
+        coder_alpha = agreement.overall_coder_alpha(tables, "mentions", "tone", level)
+        for row in tone_rows.itertuples(index=False):
+            data.append({"level": level, "method": row.method, "reference": row.reference,
+                         "alpha": getattr(row, f"alpha_{level}"), "n_units": row.n_units,
+                         "coder_coder_alpha": coder_alpha})
+    data = pd.DataFrame(data).sort_values(["level", "method", "reference"]).reset_index(drop=True)
+    height = ROW_HEIGHT_IN * len(names) * max(1, len(references)) / 2 + 1.2
+    fig, axes = _new_figure(3 * PANEL_WIDTH_IN, height, ncols=len(AGREEMENT_LEVELS), sharey=True)
+    width = BAR_WIDTH_TOTAL / len(references)
+    for ax, level in zip(axes[0], AGREEMENT_LEVELS):
+        part = data[data["level"] == level].set_index(["method", "reference"])["alpha"]
+        for k, reference in enumerate(references):
+            values = np.array([part.get((m, reference), np.nan) for m in names], dtype=float)
+            positions = np.arange(len(names)) + BAR_WIDTH_TOTAL / 2 - width * (k + 0.5)   # first on top
+            ax.barh(positions, np.nan_to_num(values), width, label=reference, color=OKABE_ITO[k % len(OKABE_ITO)])
+        coder_alpha = data.loc[data["level"] == level, "coder_coder_alpha"].iloc[0]
+        if not np.isnan(coder_alpha):
+            ax.axvline(coder_alpha, color="#333333", linestyle="--", linewidth=1, label="coder vs coder")
+            ax.annotate(f" {coder_alpha:.2f}", (coder_alpha, 0.99), xycoords=("data", "axes fraction"),
+                        ha="left", va="top", fontsize=ANNOTATION_FONT_SIZE)
+        ax.axvline(0, color="#888888", linewidth=0.6)
+        ax.set_yticks(range(len(names)), names)
+        ax.set_title(f"{level} alpha")
+        ax.set_xlim(min(-0.2, float(np.nanmin(part.to_numpy(dtype=float), initial=0)) - 0.05), 1.0)
+    axes[0, 0].invert_yaxis()                 # shared y axis: inverted once, first method on top
+    fig.supxlabel("Krippendorff's alpha with the codes", fontsize=BASE_FONT_SIZE)
+    handles, legend_labels = axes[0, -1].get_legend_handles_labels()
+    fig.legend(handles, legend_labels, loc="outside right center")
+    fig.suptitle("Tone methods against the human codes (all coded units)")
+    n_units = int(tone_rows["n_units"].max())
+    add_caption(fig, f"Bars: Krippendorff's alpha between each method's tone label and each coder's / the "
+                f"adjudicated code (up to {n_units} sentence x actor units; ordinal: neg < neu < pos). "
+                "Dashed line: the coders' alpha with each other (no line when it is undefined). "
+                "The coded sample is evaluation data only: no method was trained or tuned on it.")
+    return save_figure(fig, data, name, out_dir)
+
+
 # --- (i) evidence behind each tone cell ----------------------------------------------------------
 
 JITTER_HEIGHT = 0.5                    # share of a row's height the dots spread over
@@ -877,11 +940,12 @@ FIGURES = {
     "tone_along_article": tone_along_article,
 }
 # Figures drawn only when the run made their table (contrasts need groups or several articles per
-# outlet; relations need the relations table).
+# outlet; relations need the relations table; agreement needs a coded sample).
 OPTIONAL_FIGURES = {
     "group_contrasts": ("group_contrasts", group_contrasts),
     "outlet_contrasts": ("outlet_contrasts", outlet_contrasts),
     "relation_matrix": ("relation_matrix", relation_matrix),
+    AGREEMENT_FIGURE: ("agreement_methods", agreement_tone),   # only when a coded sample was compared
 }
 # Figures no notebook draws yet: ``pipeline.run_study`` draws them after the notebooks run.
 RUN_ONLY_FIGURES = ("tone_evidence", "group_contrasts", "outlet_contrasts", "relation_matrix")

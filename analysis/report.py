@@ -1,8 +1,16 @@
-"""The study report: one self-contained HTML file (figures embedded, no external assets).
+"""The study report: one self-contained HTML file (figures, styles and scripts embedded).
 
-Sections: corpus, summary of findings, figures with captions, validation (when present), methods,
-evidence (the sentences behind every outlet x actor score; frame hits in context). Everything is
-HTML-escaped, sorted, and free of timestamps or version strings, so two builds are byte-identical.
+Layout, top to bottom: the title and a corpus description derived from the tables, a "How we did
+this" box with the caveats, a table of contents, then the sections of ``SECTIONS`` in order. Each
+figure of ``FIGURES`` (one entry per figure: file stem, section, title, caption, alt text) is
+numbered by its place in that catalogue and shown in its section; a figure whose PNG is missing is
+replaced by a note, never an error. Adding a section or a figure is one entry in one of the two
+catalogues.
+
+The evidence tables (every actor mention, every frame hit) are plain HTML tables that DataTables,
+inlined from the installed ``itables`` package (no network), makes searchable, sortable and
+filterable by column. Everything is HTML-escaped, sorted, and free of timestamps or version
+strings, so two builds from the same inputs are byte-identical.
 
     report.build_report(config.PROCESSED_DIR, config.FIGURES_DIR, config.REPORT_HTML)
 """
@@ -11,61 +19,231 @@ from __future__ import annotations
 import base64
 import html
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
 from analysis import compare, config, io, text
 
-TITLE = "Media framing and tone: how outlets covered Putin's June 2024 visit to the DPRK"
 NOT_MENTIONED = "not mentioned"
-EVIDENCE_KWIC_CHARS = 60           # characters of context either side of a frame term
+EVIDENCE_KWIC_CHARS = 60           # characters of context either side of a frame term (kwic_table)
 TONE_DECIMALS = 2
 VALIDATION_CSV = "validation.csv"
 CONFIRMED = "confirmed"             # outlet_confidence value of a checked attribution
-VALIDATION_FIGURE_GLOB = "validation*.png"
 SELECTION_BENCHMARK = "newsmtsc:rw_dev"
+# The accuracy quoted in "How we did this": the chosen method on the NewsMTSC test splits, scored
+# once after the method was fixed (analysis.validate). rw = real-world, mt = multi-target sample.
+ACCURACY_BENCHMARK = "newsmtsc"
+ACCURACY_SPLITS = ("rw_test", "mt_test")
+ACCURACY_METRIC = "f1_macro"
+# Evidence tables page above this many rows (a page of EVIDENCE_PAGE_ROWS); below it every row
+# stays in the page, so printing and Ctrl+F see them all. 2,000 rows keep the file under ~2 MB.
+EVIDENCE_PAGING_ABOVE = 2000
+EVIDENCE_PAGE_ROWS = 100
+MENTIONS_TABLE_ID = "evidence-mentions"
+FRAME_HITS_TABLE_ID = "evidence-frames"
+# DataTables ships inside itables (html/dt_bundle.js + .css): the report inlines these files.
+DATATABLES_BUNDLE = ("itables", "html/dt_bundle.js")
 
-# Caption per figure (file stem in figures_dir), in report order.
-FIGURE_CAPTIONS = {
-    "tone_heatmap": "Mean tone toward each core actor per outlet (sentences pooled per outlet), "
-                    "with n = sentences mentioning the actor. Grey hatched cells (n/m): the outlet "
-                    "does not mention the actor; this is not a neutral score.",
-    "tone_ci": "The same means with 95% percentile-bootstrap intervals. No interval is drawn "
-               "when n < 2. Wide intervals mean the data cannot separate the outlets.",
-    "actor_salience": "How often each outlet names each actor: alias matches per 1,000 words.",
-    "frame_profile": "Frame-lexicon hits per 1,000 words per outlet (hit counts in brackets).",
-    "actor_frames": "Share of the sentences mentioning each actor that also contain a term of "
-                    "each frame, all outlets pooled (k/n sentences).",
-    "distinctive_words": "Words over-represented in each outlet compared with all other outlets: "
-                         "z-scores of the log-odds ratio with an informative Dirichlet prior "
-                         "(Monroe, Colaresi & Quinn 2008).",
-    "outlet_similarity": "TF-IDF cosine similarity between the outlets' texts (1 = identical "
-                         "word use).",
-    "tone_along_article": "VADER compound score of every sentence in order, one panel per "
-                          "article; circles: author's voice, squares: quoted speech.",
-}
+
+# --- catalogue ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: ``figures_dir/NAME.png`` (+ ``NAME.csv``, the data it plots)."""
+    name: str
+    section: str        # id of the Section it is shown in
+    title: str
+    caption: str
+    alt: str            # what the image shows, for readers who cannot see it
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    tables: Mapping[str, pd.DataFrame]
+    processed_dir: Path
+    figures_dir: Path
+    frame_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One ``<section>`` with an ``<h2>`` and a contents entry.
+
+    ``render`` returns the body (HTML) shown before the section's figures (missing ones as notes).
+    A section with an empty body and no figure in the catalogue is left out, with its contents entry.
+    """
+    id: str
+    title: str
+    render: Callable[[ReportInputs], str]
+
+
+# Figures in report order; "Figure N" is the place in this tuple.
+FIGURES: tuple[Figure, ...] = (
+    Figure("tone_heatmap", "tone", "Tone toward each actor, per outlet",
+           "Mean tone toward each core actor per outlet (sentences pooled per outlet), with "
+           "n = sentences mentioning the actor. Grey hatched cells (n/m): the outlet does not "
+           "mention the actor; this is not a neutral score.",
+           "Heatmap: one row per outlet, one column per core actor; each cell shows the mean tone "
+           "from -1 (red, negative) to +1 (blue, positive) and the number of sentences, hatched "
+           "where the outlet never names the actor."),
+    Figure("tone_ci", "tone", "Tone with 95% intervals",
+           "The same means with 95% percentile-bootstrap intervals. No interval is drawn when "
+           "n < 2. Wide, overlapping intervals mean the data cannot separate the outlets.",
+           "Dot-and-whisker chart: one panel per core actor, one dot per outlet at its mean tone "
+           "with a horizontal line for the 95% interval."),
+    Figure("actor_salience", "tone", "How often each outlet names each actor",
+           "Alias matches per 1,000 words.",
+           "Grouped bar chart: for each actor, one bar per outlet with its mentions per 1,000 "
+           "words."),
+    Figure("tone_along_article", "tone", "Tone along each article",
+           "VADER compound score of every sentence in reading order, one panel per article; "
+           "circles: the author's voice, squares: quoted speech. Whole-sentence tone, not "
+           "toward a particular actor.",
+           "One small line chart per article: sentence position on the horizontal axis, sentence "
+           "tone from -1 to +1 on the vertical axis, author and quoted sentences marked "
+           "differently."),
+    Figure("frame_profile", "framing", "Frames per outlet",
+           "Frame-lexicon hits per 1,000 words per outlet (hit counts in brackets).",
+           "Heatmap: one row per outlet, one column per frame; each cell shows hits per 1,000 "
+           "words and the hit count."),
+    Figure("actor_frames", "framing", "Which frames surround which actor",
+           "Share of the sentences mentioning each actor that also contain a term of each frame, "
+           "all outlets pooled (k/n sentences).",
+           "Heatmap: one row per actor, one column per frame; each cell shows the share of the "
+           "actor's sentences with a term of the frame."),
+    Figure("distinctive_words", "comparison", "Words that set each outlet apart",
+           "Words over-represented in each outlet compared with all other outlets: z-scores of "
+           "the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn "
+           "2008).",
+           "One horizontal bar chart per outlet listing its most distinctive words, bar length "
+           "the z-score."),
+    Figure("outlet_similarity", "comparison", "How similar the outlets' texts are",
+           "TF-IDF cosine similarity between the outlets' texts (1 = identical word use).",
+           "Square heatmap of outlets against outlets; each cell shows the cosine similarity "
+           "from 0 to 1."),
+    Figure("validation_f1", "validation", "Tone methods against human labels",
+           "F1 macro of every tone method on the NewsMTSC splits; dashed lines: the published "
+           "RoBERTa GRU-TSC test scores (Hamborg & Donnay 2021).",
+           "Grouped bar chart: one group per NewsMTSC split, one bar per tone method with its F1 "
+           "macro, dashed reference lines for the published model."),
+    Figure("validation_confusion", "validation", "Where the tone methods go wrong",
+           "Confusion matrices on the NewsMTSC test splits: rows are the human labels (each row "
+           "sums to 1), columns the method's labels.",
+           "Grid of 3 x 3 confusion matrices, one column per method and one row per test split, "
+           "each cell the share of a human label (negative, neutral, positive) that the method "
+           "gave each label."),
+    Figure("agreement_tone", "agreement", "Tone methods against the coders of this study's sentences",
+           "Krippendorff's alpha of each tone method with each coder and with the adjudicated codes "
+           "(nominal and ordinal); dashed line: the coders' alpha with each other.",
+           "Horizontal bar chart in two panels (nominal and ordinal alpha): one group of bars per tone "
+           "method, one bar for each coder and one for the adjudicated codes, and a dashed vertical "
+           "line at the coders' alpha with each other."),
+)
+
+
+def figure_numbers(figures: Sequence[Figure] = FIGURES) -> dict[str, int]:
+    """Figure name -> its number in the report (its place in the catalogue, from 1).
+
+    >>> figure_numbers()["tone_heatmap"], figure_numbers()["tone_ci"]
+    (1, 2)
+    """
+    return {f.name: i for i, f in enumerate(figures, start=1)}
+
 
 CSS = """
-body{font-family:Georgia,'DejaVu Serif',serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+body{font-family:Georgia,'DejaVu Serif',serif;max-width:62rem;margin:2rem auto;padding:0 1rem;
 color:#222;line-height:1.45}
-h1,h2,h3{font-family:'DejaVu Sans',Arial,sans-serif;line-height:1.2}
+h1,h2,h3,nav,.box h2{font-family:'DejaVu Sans',Arial,sans-serif;line-height:1.2}
+p,li,dd,figcaption,td{overflow-wrap:break-word}
 table{border-collapse:collapse;margin:0.8rem 0;font-size:0.88rem}
 th,td{border-bottom:1px solid #ccc;padding:0.25rem 0.5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.nm{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#eee,#eee 4px,
 #fff 4px,#fff 8px)}
+td.sentence{min-width:18rem}
+table.summary td{min-width:7.5rem}
+table.summary td:first-child,table.summary th:first-child{position:sticky;left:0;background:#fff;
+min-width:6rem;box-shadow:1px 0 0 #ccc}
+table.summary th:first-child{background:#f3f3f3}
+.nw{white-space:nowrap}
+.table-scroll{overflow-x:auto;max-width:100%}
+.table-scroll.tall{max-height:75vh;overflow-y:auto}
+.table-scroll.tall thead th{position:sticky;top:0;z-index:1}
 figure{margin:1.5rem 0}
 figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:0.9rem;color:#333}
-.kwic-match{font-weight:bold;background:#fff3c4}
+mark{background:#fff3c4;font-weight:bold;color:inherit}
 .note{color:#555;font-size:0.9rem}
-details{margin:0.4rem 0}
-summary{cursor:pointer;font-weight:bold}
+.missing-figure{border-left:3px solid #c90;padding-left:0.6rem}
+.box{border:2px solid #456;border-radius:4px;padding:0.2rem 1rem;background:#f6f8fa;margin:1rem 0}
+.box h2{margin-top:0.8rem;font-size:1.2rem}
+nav.toc{font-size:0.95rem}
+nav.toc ol{padding-left:1.4rem}
+nav.toc ol ol{font-size:0.88rem;list-style:none;padding-left:1rem}
+.filters{display:flex;flex-wrap:wrap;gap:0.3rem 1rem;margin:0.5rem 0;font-size:0.9rem;
+font-family:'DejaVu Sans',Arial,sans-serif}
+.filters label{white-space:nowrap}
+.filters select{max-width:16rem}
+.dt-container .dt-search input{max-width:12rem}
+@media (max-width:600px){body{margin:1rem auto;padding:0 0.6rem}h1{font-size:1.45rem}
+table.evidence thead tr{display:flex;flex-wrap:wrap}
+table.evidence thead th{display:block;border:0;padding:0.2rem 1.4rem 0.2rem 0.4rem}
+table.evidence tbody tr{display:block;border-bottom:2px solid #999;padding:0.3rem 0}
+table.evidence tbody td{display:inline-block;border:0;padding:0.05rem 0.4rem!important;
+min-width:0;text-align:left!important}
+table.evidence tbody td.sentence{display:block}
+table.evidence tbody td::before{content:attr(data-label) ": ";font-weight:bold;
+font-family:'DejaVu Sans',Arial,sans-serif;font-size:0.8rem;color:#555}}
+@media print{
+body{max-width:none;margin:0;font-size:10pt}
+.table-scroll,.table-scroll.tall{max-height:none;overflow:visible}
+th,td{position:static!important;box-shadow:none!important}
+thead{display:table-header-group}
+tr,figure,.box{break-inside:avoid}
+h2,h3{break-after:avoid}
+table{width:100%}
+td.sentence{min-width:0}
+.filters,.dt-search,.dt-length,.dt-paging{display:none}
+a{color:inherit;text-decoration:none}
+}
 """
 
+# Wires the filter boxes and DataTables to each evidence table; sets data-tables-ready on <html>
+# when done (the browser check waits for it). Without JavaScript the tables are plain and complete.
+TABLES_JS = """
+const escapeRegex = s => s.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&');
+try {
+  const DataTable = (await window.reportDataTables).default;
+  for (const table of document.querySelectorAll('table.evidence')) {
+    const dt = new DataTable(table, {
+      order: [], autoWidth: false, paging: table.dataset.paging === 'true',
+      pageLength: Number(table.dataset.pageLength),
+      layout: {topStart: null, topEnd: 'search', bottomStart: 'info',
+               bottomEnd: table.dataset.paging === 'true' ? 'paging' : null},
+    });
+    const filters = document.querySelector(`.filters[data-table="${table.id}"]`);
+    if (!filters) continue;
+    filters.hidden = false;
+    for (const select of filters.querySelectorAll('select')) {
+      select.addEventListener('change', () => {
+        const value = select.value;
+        dt.column(Number(select.dataset.column))
+          .search(value ? '^' + escapeRegex(value) + '$' : '', true, false).draw();
+      });
+    }
+  }
+  document.documentElement.dataset.tablesReady = 'true';
+} catch (error) {
+  document.documentElement.dataset.tablesReady = 'error: ' + error;
+}
+"""
+
+
+# --- small helpers --------------------------------------------------------------------------------
 
 def _e(value) -> str:
     """HTML-escaped text of a cell; NaN/None become an empty string."""
@@ -81,6 +259,21 @@ def _e(value) -> str:
 
 def _fmt(x: float, decimals: int = TONE_DECIMALS, sign: bool = True) -> str:
     return f"{x:+.{decimals}f}" if sign else f"{x:.{decimals}f}"
+
+
+def _join(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'.
+
+    >>> _join(["US"]), _join(["US", "NATO"]), _join(["a", "b", "c"])
+    ('US', 'US and NATO', 'a, b and c')
+    """
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 article', '3 articles', '1,200 sentences'."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def format_tone(mean: float, low: float, high: float, n: int) -> str:
@@ -100,10 +293,13 @@ def format_tone(mean: float, low: float, high: float, n: int) -> str:
     return f"{_fmt(mean)} [{_fmt(low)}, {_fmt(high)}] (n = {int(n)})"
 
 
-def html_table(df: pd.DataFrame, numeric: Sequence[str] = (),
-               css_class_of: Mapping[str, str] | None = None) -> str:
-    """Escaped HTML table of ``df`` (cells equal to "not mentioned" get the n/m style)."""
-    head = "".join(f"<th>{_e(c)}</th>" for c in df.columns)
+def html_table(df: pd.DataFrame, numeric: Sequence[str] = (), scroll: bool = True,
+               table_class: str = "", cell_html: Callable[[str, object], str] | None = None) -> str:
+    """Escaped HTML table of ``df`` (cells equal to "not mentioned" get the n/m style), inside a
+    horizontally scrolling box so no column is lost on a narrow screen.
+
+    ``cell_html(column, value)``, when given, makes a cell's (escaped) HTML instead of ``_e``."""
+    head = "".join(f"<th scope=\"col\">{_e(c)}</th>" for c in df.columns)
     rows = []
     for record in df.itertuples(index=False):
         cells = []
@@ -113,9 +309,12 @@ def html_table(df: pd.DataFrame, numeric: Sequence[str] = (),
                 cls = ' class="nm"'
             elif col in numeric:
                 cls = ' class="num"'
-            cells.append(f"<td{cls}>{_e(value)}</td>")
+            content = cell_html(col, value) if cell_html else _e(value)
+            cells.append(f"<td{cls}>{content}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    attrs = f" class=\"{_e(table_class)}\"" if table_class else ""
+    table = f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class=\"table-scroll\">{table}</div>" if scroll else table
 
 
 def load_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
@@ -129,11 +328,118 @@ def _labels(articles: pd.DataFrame) -> dict[str, str]:
     return outlet_labels(articles, wrap=None)
 
 
-# --- summary -----------------------------------------------------------------------------------
+def _tone_method(tables: Mapping[str, pd.DataFrame]) -> str:
+    methods = sorted({str(m) for m in
+                      tables["outlet_actor_tone"].get("tone_method", pd.Series(dtype=str)).dropna()})
+    return ", ".join(methods) if methods else "the default method"
 
-def summary_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+
+def method_label(method: str) -> str:
+    """A human name for a tone method (``tone.METHOD_LABELS`` when it exists), with its id."""
+    from analysis import tone
+
+    label = getattr(tone, "METHOD_LABELS", {}).get(method)
+    return f"{label} ({method})" if label and label != method else method
+
+
+def _min_evidence() -> int:
+    return int(getattr(config, "MIN_EVIDENCE_SENTENCES", 3))
+
+
+# --- corpus description (also used by the notebooks) ------------------------------------------
+
+def articles_per_outlet(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per outlet: label, attribution confidence (distinct values joined) and n articles."""
+    labels = _labels(articles)
+    confidence = (articles["outlet_confidence"].astype(str) if "outlet_confidence" in articles
+                  else pd.Series("unknown", index=articles.index))
+    frame = pd.DataFrame({"outlet": articles["outlet"].astype(str), "confidence": confidence})
+    rows = [{"outlet": outlet, "label": labels.get(outlet, outlet),
+             "confidence": ", ".join(sorted(set(group["confidence"]))), "n_articles": len(group)}
+            for outlet, group in frame.groupby("outlet", sort=True)]
+    return pd.DataFrame(rows, columns=["outlet", "label", "confidence", "n_articles"])
+
+
+def _date_range(articles: pd.DataFrame) -> str:
+    dates = (pd.to_datetime(articles["published"], errors="coerce").dropna()
+             if "published" in articles else pd.Series(dtype="datetime64[ns]"))
+    if dates.empty:
+        return "publication dates not recorded"
+    first, last = dates.min().strftime("%Y-%m-%d"), dates.max().strftime("%Y-%m-%d")
+    span = first if first == last else f"{first} to {last}"
+    dated = "" if len(dates) == len(articles) else f" ({len(dates)} of {len(articles)} dated)"
+    return f"published {span}{dated}"
+
+
+def corpus_description(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Plain sentences describing the corpus, computed from the tables (no study-specific words).
+
+    Safe as Markdown and, escaped, as HTML: it names only counts, dates, outlets and actors.
+    """
+    articles = tables["articles"]
+    per_outlet = articles_per_outlet(articles)
+    n_articles, n_outlets = len(articles), len(per_outlet)
+    counts = per_outlet["n_articles"]
+    if n_outlets and counts.min() == counts.max():
+        spread = f"{_count(int(counts.min()), 'article')} per outlet"
+    elif n_outlets:
+        spread = f"{int(counts.min())} to {int(counts.max())} articles per outlet"
+    else:
+        spread = "no outlet"
+    n_words = int(articles["n_words"].sum()) if "n_words" in articles else 0
+    sentences = tables.get("sentences", pd.DataFrame())
+    mentions = tables.get("mentions", pd.DataFrame())
+    parts = [f"{_count(n_articles, 'article')} from {_count(n_outlets, 'outlet')} ({spread}), "
+             f"{_date_range(articles)}: {_count(n_words, 'word')}, "
+             f"{_count(len(sentences), 'sentence')} and {_count(len(mentions), 'actor mention')}."]
+    manifest = tables.get("manifest")
+    if manifest is not None and "status" in manifest:
+        skipped = int((manifest["status"] == "skipped").sum())
+        if skipped:
+            parts.append(f"{_count(skipped, 'input file')} could not be scored "
+                         "(reasons in the manifest).")
+    return " ".join(parts)
+
+
+def actors_description(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Which actors the tone tables cover, and how many sentences name each (all outlets)."""
+    tone = tables["outlet_actor_tone"]
+    actors = compare.core_actors(tone["actor"].unique())
+    n = tone.groupby("actor")["n_sentences"].sum()
+    listed = [f"{a} ({_count(int(n.get(a, 0)), 'sentence')})" for a in actors]
+    return (f"Core actors: {_join(listed)}, counting the sentences that name each actor in all "
+            "outlets together.")
+
+
+def rare_actors(tables: Mapping[str, pd.DataFrame], minimum: int | None = None) -> list[str]:
+    """Actors named in fewer than ``minimum`` sentences (config.MIN_EVIDENCE_SENTENCES) in every
+    outlet: no outlet's tone toward them can be read. Core actors first, then the others, sorted."""
+    minimum = _min_evidence() if minimum is None else minimum
+    tone = tables["outlet_actor_tone"]
+    most = tone.groupby("actor")["n_sentences"].max()
+    rare = {str(a) for a, n in most.items() if n < minimum}
+    core = [a for a in config.DEFAULT_ACTORS if a in rare]
+    return core + sorted(rare - set(core))
+
+
+def validated_accuracy(processed_dir: Path, method: str) -> list[tuple[str, float, int]]:
+    """(split, F1 macro, n) of ``method`` on the NewsMTSC test splits in ``validation.csv``."""
+    csv = Path(processed_dir) / VALIDATION_CSV
+    if not csv.exists():
+        return []
+    table = pd.read_csv(csv)
+    rows = table[(table["method"] == method) & (table["benchmark"] == ACCURACY_BENCHMARK)
+                 & (table["metric"] == ACCURACY_METRIC)].set_index("split")
+    return [(split, float(rows.at[split, "value"]), int(rows.at[split, "n"]))
+            for split in ACCURACY_SPLITS if split in rows.index]
+
+
+# --- summary --------------------------------------------------------------------------------------
+
+def summary_table(tables: Mapping[str, pd.DataFrame],
+                  frame_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Per outlet: tone toward each core actor as mean [95% CI] (n) or "not mentioned";
-    top frame by rate per 1,000 words."""
+    top frame by rate per 1,000 words (named by ``frame_labels`` when given)."""
     tone = tables["outlet_actor_tone"]
     articles = tables["articles"]
     labels = _labels(articles)
@@ -143,7 +449,8 @@ def summary_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     top = {}
     if "frame_rates" in tables and not tables["frame_rates"].empty:
         best = compare.top_frames(compare.frame_profile(tables["frame_rates"]))
-        top = {r.outlet: (f"{r.top_frame} ({r.rate_per_1000_words:.1f} per 1,000 words, "
+        top = {r.outlet: (f"{frame_label(r.top_frame, frame_labels)} "
+                          f"({r.rate_per_1000_words:.1f} per 1,000 words, "
                           f"{int(r.hits)} hits)" if r.top_frame else "no frame term found")
                for r in best.itertuples(index=False)}
     rows = []
@@ -167,28 +474,115 @@ def _summary_notes(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     actors = compare.core_actors(tone["actor"].unique())
     core = tone[tone["actor"].isin(actors)]
     notes = []
-    n_outlets = tables["articles"]["outlet"].nunique()
-    notes.append(f"{len(tables['articles'])} articles from {n_outlets} outlets; "
-                 f"{len(tables.get('sentences', []))} sentences; "
-                 f"{len(tables.get('mentions', []))} actor mentions.")
     missing = core[core["n_sentences"] == 0]
     if len(missing):
         labels = _labels(tables["articles"])
         pairs = "; ".join(f"{labels.get(o, o)}: {a}" for o, a in
                           sorted(zip(missing["outlet"], missing["actor"])))
         notes.append(f"Not mentioned (no tone can be computed): {pairs}.")
-    small = core[(core["n_sentences"] > 0) & (core["n_sentences"] < 5)]
+    minimum = _min_evidence()
+    small = core[(core["n_sentences"] > 0) & (core["n_sentences"] < minimum)]
     if len(small):
-        notes.append(f"{len(small)} of {len(core)} outlet x actor cells rest on fewer than 5 "
-                     "sentences; their intervals are wide or missing and should not be "
+        notes.append(f"{len(small)} of {len(core)} outlet x actor cells rest on fewer than "
+                     f"{minimum} sentences; their intervals are wide or missing and should not be "
                      "compared as if they were precise.")
-    methods = sorted({str(m) for m in tone.get("tone_method", pd.Series(dtype=str)).dropna()})
-    if methods:
-        notes.append(f"Tone method: {', '.join(methods)}.")
     return notes
 
 
-# --- evidence ------------------------------------------------------------------------------------
+def _summary_html(inputs: ReportInputs) -> str:
+    notes = "".join(f"<li>{_e(n)}</li>" for n in _summary_notes(inputs.tables))
+    return ("<p>Tone toward each core actor per outlet: mean [95% interval] (n = sentences), or "
+            f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral). "
+            "Top frame: the frame with the most dictionary hits per 1,000 words. The sentences "
+            "behind every cell are in the <a href=\"#evidence\">evidence tables</a>.</p>"
+            + html_table(summary_table(inputs.tables, inputs.frame_labels), table_class="summary",
+                         cell_html=_summary_cell)
+            + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+def _summary_cell(column: str, value) -> str:
+    """A tone cell breaks only between its interval and its n: '+0.06 [-0.10, +0.22] | (n = 20)'.
+
+    >>> _summary_cell("Russia", "+0.06 [-0.10, +0.22] (n = 20)")
+    '<span class="nw">+0.06 [-0.10, +0.22]</span> <span class="nw">(n = 20)</span>'
+    """
+    value = "" if pd.isna(value) else str(value)
+    head, sep, n = value.rpartition(" (n = ")
+    if not sep:
+        return _e(value)
+    return f"<span class=\"nw\">{_e(head)}</span> <span class=\"nw\">({_e('n = ' + n)}</span>"
+
+
+# --- how we did this ------------------------------------------------------------------------------
+
+def how_we_did_this(tables: Mapping[str, pd.DataFrame], processed_dir: Path) -> list[str]:
+    """The caveats a reader needs before reading any number, as plain sentences from the tables."""
+    articles = tables["articles"]
+    per_outlet = articles_per_outlet(articles)
+    items = ["Articles per outlet: " + "; ".join(
+        f"{r.label}: {int(r.n_articles)}" for r in per_outlet.itertuples(index=False)) + "."]
+    by_confidence: dict[str, list[str]] = {}
+    for r in per_outlet.itertuples(index=False):
+        by_confidence.setdefault(r.confidence, []).append(r.label)
+    items.append("Outlet attribution: " + "; ".join(
+        f"{level} for {_join(names)}" for level, names in sorted(by_confidence.items()))
+        + f" ('{CONFIRMED}' = checked against the publisher; anything else is a best guess).")
+    method = _tone_method(tables)
+    accuracy = validated_accuracy(processed_dir, method)
+    if accuracy:
+        from analysis import validate
+
+        scores = ", ".join(f"{score:.3f} on {split.split('_')[0]} ({_count(n, 'target')})"
+                           for split, score, n in accuracy)
+        anchor = validate.PUBLISHED_ANCHOR_F1M.get("rw")
+        reference = f"; best published model: {anchor:.3f} on rw" if anchor else ""
+        items.append(f"Tone method: {method_label(method)}. Validated accuracy on human-labelled "
+                     f"news sentences (NewsMTSC test splits, F1 macro over negative / neutral / "
+                     f"positive, 1 = all right): {scores}{reference}. Single sentences can be "
+                     "mislabelled: read them as examples, and cells as tendencies.")
+    else:
+        items.append(f"Tone method: {method_label(method)}. Not validated in this run (no "
+                     f"{VALIDATION_CSV}; run python -m analysis validate).")
+    minimum = _min_evidence()
+    rare = rare_actors(tables, minimum)
+    if rare:
+        items.append(f"Too rare to read: {_join(rare)} {'is' if len(rare) == 1 else 'are'} named "
+                     f"in fewer than {minimum} sentences in every outlet; no outlet's tone toward "
+                     f"{'it' if len(rare) == 1 else 'them'} can be read from these data.")
+    items.append(outlets_caveat(tables))
+    return items
+
+
+def outlets_caveat(tables: Mapping[str, pd.DataFrame]) -> str:
+    """That the cells describe these articles, not outlets in general (with their number)."""
+    articles = tables["articles"]
+    one_each = len(articles) and int(articles.groupby("outlet").size().max()) == 1
+    return (f"The cells describe these {_count(len(articles), 'article')}, not the outlets' "
+            "general editorial lines"
+            + (" (each outlet is represented by one article)." if one_each else "."))
+
+
+def markdown_text(text_: str) -> str:
+    """Plain text made safe for Markdown (emphasis, link and code characters escaped).
+
+    >>> print(markdown_text("unknown_3 [x] *y*"))
+    unknown\\_3 \\[x\\] \\*y\\*
+    """
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text_)
+
+
+def how_we_did_this_markdown(tables: Mapping[str, pd.DataFrame], processed_dir: Path) -> str:
+    """The "How we did this" caveats as a Markdown list (for the notebooks)."""
+    return "\n".join(f"- {markdown_text(item)}" for item in how_we_did_this(tables, processed_dir))
+
+
+def _how_html(inputs: ReportInputs) -> str:
+    items = "".join(f"<li>{_e(x)}</li>" for x in how_we_did_this(inputs.tables, inputs.processed_dir))
+    return (f"<ul>{items}</ul><p class=\"note\">Details: <a href=\"#limitations\">limitations</a>, "
+            "<a href=\"#methods\">methods</a>, <a href=\"#validation\">validation</a>.</p>")
+
+
+# --- evidence -------------------------------------------------------------------------------------
 
 def evidence_sentences(tables: Mapping[str, pd.DataFrame], outlet: str, actor: str) -> pd.DataFrame:
     """The sentences behind one outlet x actor score: one row per sentence, with the sentence's
@@ -223,68 +617,197 @@ def kwic_table(frame_hits: pd.DataFrame, articles: pd.DataFrame, outlet: str,
     return rows
 
 
-def _kwic_html(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
-    body = "".join(
-        f"<tr><td>{_e(f)}</td><td style=\"text-align:right\">{_e(l)}</td>"
-        f"<td><span class=\"kwic-match\">{_e(m)}</span></td><td>{_e(r)}</td><td>{_e(v)}</td></tr>"
-        for f, l, m, r, v in rows)
-    return ("<table><thead><tr><th>frame</th><th>left context</th><th>term</th>"
-            f"<th>right context</th><th>voice</th></tr></thead><tbody>{body}</tbody></table>")
+def highlight(sentence: str, start: int, end: int) -> str:
+    """The sentence, escaped, with ``sentence[start:end]`` in ``<mark>``.
+
+    >>> highlight("Kim & Putin met.", 6, 11)
+    'Kim &amp; <mark>Putin</mark> met.'
+    """
+    sentence = "" if pd.isna(sentence) else str(sentence)
+    if not (0 <= start <= end <= len(sentence)):
+        return _e(sentence)
+    return (_e(sentence[:start]) + "<mark>" + _e(sentence[start:end]) + "</mark>"
+            + _e(sentence[end:]))
 
 
-def _evidence_html(tables: Mapping[str, pd.DataFrame]) -> str:
+@dataclass(frozen=True)
+class Column:
+    """A column of an evidence table: header, how to get the cell, and whether to filter by it."""
+    header: str
+    cell: Callable[[object], str]               # row -> cell HTML (escaped)
+    filter: bool = False                        # a select box of the column's distinct values
+    css: str = ""
+    order: Callable[[object], str] | None = None   # row -> sort key (data-order) when not the text
+
+
+def _tone_cell(row) -> str:
+    return "" if pd.isna(row.tone) else _fmt(float(row.tone))
+
+
+def _order_number(value) -> str:
+    return "" if pd.isna(value) else f"{float(value):.6f}"
+
+
+def mention_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every mention with its outlet label, sorted by outlet, article, sentence, offset, actor."""
     articles = tables["articles"]
     labels = _labels(articles)
-    tone = tables["outlet_actor_tone"].set_index(["outlet", "actor"])
-    actors = compare.core_actors(tables["outlet_actor_tone"]["actor"].unique())
-    parts = ["<h2 id=\"evidence\">Evidence</h2>",
-             "<p class=\"note\">Every sentence that produced an outlet x actor score, with its tone "
-             "toward the actor (mean over the actor's mentions in that sentence) and voice "
-             "(author or quoted). Frame hits are listed with their context (KWIC).</p>"]
-    for outlet in sorted(articles["outlet"].astype(str).unique()):
-        parts.append(f"<h3>{_e(labels.get(outlet, outlet))}</h3>")
-        for actor in actors:
-            ev = evidence_sentences(tables, outlet, actor)
-            if (outlet, actor) in tone.index:
-                r = tone.loc[(outlet, actor)]
-                score = format_tone(r["tone_mean"], r["ci_low"], r["ci_high"], int(r["n_sentences"]))
-            else:
-                score = NOT_MENTIONED
-            parts.append(f"<details><summary>{_e(actor)}: {_e(score)}</summary>")
-            if ev.empty:
-                parts.append(f"<p class=\"note\">{_e(NOT_MENTIONED)}: no sentence of this outlet "
-                             "names the actor.</p>")
-            else:
-                parts.append(html_table(ev, numeric=("sentence_index", "tone")))
-            parts.append("</details>")
-        if "frame_hits" in tables and not tables["frame_hits"].empty:
-            rows = kwic_table(tables["frame_hits"], articles, outlet)
-            parts.append(f"<details><summary>Frame hits ({len(rows)})</summary>")
-            parts.append(_kwic_html(rows) if rows else "<p class=\"note\">No frame term found.</p>")
-            parts.append("</details>")
+    mentions = compare.with_outlet(tables["mentions"], articles)
+    mentions["outlet_label"] = mentions["outlet"].astype(str).map(lambda o: labels.get(o, o))
+    return mentions.sort_values(["outlet_label", "article_id", "sentence_index", "start", "actor"],
+                                kind="stable").reset_index(drop=True)
+
+
+def frame_hit_rows(tables: Mapping[str, pd.DataFrame],
+                   frame_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every frame hit with outlet and frame labels, sorted by outlet, frame, article, position."""
+    articles = tables["articles"]
+    labels = _labels(articles)
+    hits = compare.with_outlet(tables["frame_hits"], articles)
+    hits["outlet_label"] = hits["outlet"].astype(str).map(lambda o: labels.get(o, o))
+    hits["frame_label"] = hits["frame"].astype(str).map(lambda f: frame_label(f, frame_labels))
+    return hits.sort_values(["outlet_label", "frame_label", "article_id", "sentence_index", "start"],
+                            kind="stable").reset_index(drop=True)
+
+
+def frame_label(frame: str, frame_labels: Mapping[str, str] | None = None) -> str:
+    """The lexicon's label of a frame when given, else its id with spaces.
+
+    >>> frame_label("security_military"), frame_label("x", {"x": "X & Y"})
+    ('security military', 'X & Y')
+    """
+    return (frame_labels or {}).get(frame) or frame.replace("_", " ")
+
+
+def _mention_columns(has_role: bool) -> list[Column]:
+    columns = [
+        Column("outlet", lambda r: _e(r.outlet_label), filter=True),
+        Column("article", lambda r: _e(r.article_id)),
+        Column("actor", lambda r: _e(r.actor), filter=True),
+    ]
+    if has_role:
+        columns.append(Column("role", lambda r: _e(r.role), filter=True))
+    columns += [
+        Column("voice", lambda r: _e(r.voice), filter=True),
+        Column("tone", _tone_cell, css="num", order=lambda r: _order_number(r.tone)),
+        Column("label", lambda r: _e(r.tone_label), filter=True),
+        Column("sentence", lambda r: highlight(r.sentence, int(r.start), int(r.end)),
+               css="sentence"),
+    ]
+    return columns
+
+
+def _frame_columns() -> list[Column]:
+    return [
+        Column("outlet", lambda r: _e(r.outlet_label), filter=True),
+        Column("article", lambda r: _e(r.article_id)),
+        Column("frame", lambda r: _e(r.frame_label), filter=True),
+        Column("term", lambda r: _e(r.term), filter=True),
+        Column("voice", lambda r: _e(r.voice), filter=True),
+        Column("sentence", lambda r: highlight(r.sentence, int(r.start), int(r.end)),
+               css="sentence"),
+    ]
+
+
+def _filter_text(columns: Sequence[Column], rows: pd.DataFrame, index: int) -> list[str]:
+    """The distinct plain-text values of a column (what DataTables searches), sorted."""
+    return sorted({html.unescape(columns[index].cell(r)) for r in rows.itertuples(index=False)})
+
+
+def evidence_table_html(table_id: str, columns: Sequence[Column], rows: pd.DataFrame,
+                        caption: str) -> str:
+    """A plain HTML table (complete without JavaScript) plus the filter boxes DataTables uses."""
+    selects = []
+    for i, column in enumerate(columns):
+        if not column.filter:
+            continue
+        options = "".join(f"<option value=\"{_e(v)}\">{_e(v)}</option>"
+                          for v in _filter_text(columns, rows, i))
+        selects.append(f"<label>{_e(column.header)} <select data-column=\"{i}\" "
+                       f"data-name=\"{_e(column.header)}\"><option value=\"\">all</option>"
+                       f"{options}</select></label>")
+    head = "".join(f"<th scope=\"col\">{_e(c.header)}</th>" for c in columns)
+    body = []
+    for r in rows.itertuples(index=False):
+        cells = []
+        for c in columns:
+            attrs = (f" class=\"{c.css}\"" if c.css else "") + (
+                f" data-order=\"{_e(c.order(r))}\"" if c.order else "")
+            cells.append(f"<td data-label=\"{_e(c.header)}\"{attrs}>{c.cell(r)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    paging = "true" if len(rows) > EVIDENCE_PAGING_ABOVE else "false"
+    filters = (f"<div class=\"filters\" data-table=\"{table_id}\" hidden>{''.join(selects)}</div>"
+               if selects else "")
+    return (filters + f"<div class=\"table-scroll tall\"><table id=\"{table_id}\" class=\"evidence\" "
+            f"data-paging=\"{paging}\" data-page-length=\"{EVIDENCE_PAGE_ROWS}\">"
+            f"<caption class=\"note\">{_e(caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _evidence_html(inputs: ReportInputs) -> str:
+    tables = inputs.tables
+    mentions = mention_rows(tables)
+    parts = ["<p class=\"note\">Every actor mention and every frame hit, with its sentence. Type "
+             "in a search box to find words, click a header to sort, or pick one outlet, actor, "
+             "voice or label in the boxes above a table. Tone is toward that actor in that "
+             "sentence, under the study's tone method.</p>",
+             f"<h3 id=\"{MENTIONS_TABLE_ID}-heading\">Actor mentions</h3>"]
+    if mentions.empty:
+        parts.append("<p class=\"note\">No actor was mentioned in this corpus.</p>")
+    else:
+        parts.append(evidence_table_html(
+            MENTIONS_TABLE_ID, _mention_columns("role" in mentions.columns), mentions,
+            f"{_count(len(mentions), 'mention')}; the matched alias is highlighted."))
+    parts.append(f"<h3 id=\"{FRAME_HITS_TABLE_ID}-heading\">Frame hits</h3>")
+    hits = tables.get("frame_hits")
+    if hits is None or hits.empty:
+        parts.append("<p class=\"note\">No frame term was found in this corpus.</p>")
+    else:
+        rows = frame_hit_rows(tables, inputs.frame_labels)
+        parts.append(evidence_table_html(
+            FRAME_HITS_TABLE_ID, _frame_columns(), rows,
+            f"{_count(len(rows), 'frame hit')}; the matched term is highlighted."))
     return "\n".join(parts)
 
 
-# --- figures, validation, methods ---------------------------------------------------------------
+def datatables_assets() -> str:
+    """DataTables' CSS and JavaScript from the installed itables package, inlined (no network).
+
+    The script is base64 so no byte of it can end the ``<script>`` element; the page imports it
+    as a module from a Blob (works from file:// too) and keeps the promise for TABLES_JS.
+    """
+    from importlib.resources import files
+
+    package, js_path = DATATABLES_BUNDLE
+    bundle = files(package).joinpath(js_path)
+    css = bundle.parent.joinpath(Path(js_path).with_suffix(".css").name).read_text(encoding="utf-8")
+    if "</style" in css.lower():
+        raise ValueError(f"{package}/{js_path}: its CSS contains '</style' and cannot be inlined")
+    js = base64.b64encode(bundle.read_bytes()).decode("ascii")
+    return (f"<style>{css}</style>\n<script>\n"
+            f"const reportBundle = atob(\"{js}\");\n"
+            "window.reportDataTables = import(URL.createObjectURL(new Blob("
+            "[Uint8Array.from(reportBundle, c => c.charCodeAt(0))], {type: 'text/javascript'})));\n"
+            f"</script>\n<script type=\"module\">{TABLES_JS}</script>")
+
+
+# --- figures, validation, methods -----------------------------------------------------------------
 
 def _img(path: Path, alt: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f"<img alt=\"{_e(alt)}\" src=\"data:image/png;base64,{data}\">"
 
 
-def _figures_html(figures_dir: Path) -> str:
-    parts = ["<h2 id=\"figures\">Figures</h2>"]
-    found = False
-    for i, (name, caption) in enumerate(FIGURE_CAPTIONS.items(), start=1):
-        png = Path(figures_dir) / f"{name}.png"
-        if not png.exists():
-            continue
-        found = True
-        parts.append(f"<figure id=\"fig-{_e(name)}\">{_img(png, name)}<figcaption><b>{_e(name)}."
-                     f"</b> {_e(caption)} Data: <code>{_e(name)}.csv</code>.</figcaption></figure>")
-    if not found:
-        parts.append("<p class=\"note\">No figures were found in the figures folder.</p>")
-    return "\n".join(parts)
+def figure_html(figure: Figure, number: int, figures_dir: Path) -> str:
+    """The numbered figure with caption and alt text, or a note when its PNG is missing."""
+    png = Path(figures_dir) / f"{figure.name}.png"
+    if not png.exists():
+        return (f"<p class=\"note missing-figure\" id=\"fig-{_e(figure.name)}\">Figure {number} "
+                f"({_e(figure.title)}) is not in this report: <code>{_e(figure.name)}.png</code> "
+                "was not drawn in this run.</p>")
+    return (f"<figure id=\"fig-{_e(figure.name)}\">{_img(png, figure.alt)}<figcaption><b>Figure "
+            f"{number}. {_e(figure.title)}.</b> {_e(figure.caption)} Data: "
+            f"<code>{_e(figure.name)}.csv</code>.</figcaption></figure>")
 
 
 def _selection_sentence(summary: pd.DataFrame, used_method: str) -> str:
@@ -299,44 +822,117 @@ def _selection_sentence(summary: pd.DataFrame, used_method: str) -> str:
                        f" ({best['method']} was not available here, e.g. without the models extra).")
 
 
-def _validation_html(processed_dir: Path, figures_dir: Path, used_method: str) -> str:
-    csv = Path(processed_dir) / VALIDATION_CSV
-    pngs = sorted(Path(figures_dir).glob(VALIDATION_FIGURE_GLOB))
-    if not csv.exists() and not pngs:
-        return ""
-    parts = ["<h2 id=\"validation\">Validation against human labels</h2>"]
-    if csv.exists():
-        from analysis import validate
+def _validation_html(inputs: ReportInputs) -> str:
+    csv = Path(inputs.processed_dir) / VALIDATION_CSV
+    if not csv.exists():
+        return (f"<p class=\"note\">This run did not validate the tone methods (no "
+                f"<code>{VALIDATION_CSV}</code>): run <code>python -m analysis validate</code>, or "
+                "<code>python -m analysis run</code> without <code>--skip-validation</code>.</p>")
+    from analysis import validate
 
-        summary = validate.summary_from_table(pd.read_csv(csv))
-        parts.append(f"<p>{_e(_selection_sentence(summary, used_method))}</p>")
-        numeric = [c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c])]
-        parts.append(html_table(summary.round(3), numeric=numeric))
-        parts.append("<p class=\"note\">F1 macro over negative / neutral / positive; NYT: Pearson r "
-                     "with the mean human rating per sentence and per article. Tuning used dev splits "
-                     "only; PerSenT thresholds are tuned on its dev split, so that row is in-sample. "
-                     "Full metrics and confusion matrices: <code>validation.csv</code>; per-outlet "
-                     "comparison of the baseline and the best method: notebook 05.</p>")
-    for png in pngs:
-        parts.append(f"<figure>{_img(png, png.stem)}<figcaption>{_e(png.stem)}</figcaption>"
-                     "</figure>")
+    summary = validate.summary_from_table(pd.read_csv(csv))
+    numeric = [c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c])]
+    return (f"<p>{_e(_selection_sentence(summary, _tone_method(inputs.tables)))}</p>"
+            + html_table(summary.round(3), numeric=numeric)
+            + "<p class=\"note\">F1 macro over negative / neutral / positive; NYT: Pearson r "
+            "with the mean human rating per sentence and per article. Tuning used dev splits "
+            "only; PerSenT thresholds are tuned on its dev split, so that row is in-sample. "
+            "Full metrics and confusion matrices: <code>validation.csv</code>; per-outlet "
+            "comparison of the baseline and the best method: notebook 05.</p>")
+
+
+AGREEMENT_DECIMALS = 3
+CODING_README = "data/raw/coding/README.md"
+
+
+def _alpha_text(value: float, note: str = "") -> str:
+    """alpha to 3 decimals, or "undefined" (with the reason) when it could not be computed."""
+    if pd.isna(value):
+        return f"undefined ({note})" if isinstance(note, str) and note else "undefined"
+    return f"{value:.{AGREEMENT_DECIMALS}f}"
+
+
+def agreement_summary(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The report's agreement tables: coder-coder alpha over all units, and each method against each
+    coder and the adjudicated codes over all units (per-group rows are in the CSVs and notebook 05)."""
+    from analysis import agreement
+
+    coders = tables["agreement_coders"]
+    overall = coders[coders["group"] == agreement.ALL]
+    coder_table = pd.DataFrame({
+        "units": overall["units"], "code": overall["variable"], "level": overall["level"],
+        "coders": overall["n_coders"], "units coded twice": overall["n_pairable"],
+        "Krippendorff's alpha": [_alpha_text(a, n) for a, n in zip(overall["alpha"], overall["note"])]})
+    methods = tables.get("agreement_methods", pd.DataFrame(columns=agreement.METHODS_COLUMNS))
+    rows = methods[methods["group"] == agreement.ALL]
+    method_table = pd.DataFrame({
+        "code": rows["variable"], "method": rows["method"], "against": rows["reference"], "n": rows["n_units"],
+        "alpha (nominal)": [_alpha_text(a, n) for a, n in zip(rows["alpha_nominal"], rows["note"])],
+        "alpha (ordinal)": [_alpha_text(a) if v == "tone" else "" for a, v in zip(rows["alpha_ordinal"], rows["variable"])],
+        "macro-F1": rows["macro_f1"].round(AGREEMENT_DECIMALS), "accuracy": rows["accuracy"].round(AGREEMENT_DECIMALS)})
+    return {"coders": coder_table.reset_index(drop=True), "methods": method_table.reset_index(drop=True)}
+
+
+def _agreement_html(inputs: ReportInputs) -> str:
+    """Agreement with the coders (a note only, when the run compared no coded sample)."""
+    from analysis import agreement
+
+    tables = inputs.tables
+    if "agreement_coders" not in tables:
+        return ("<p class=\"note\">No coded sample for "
+                "this corpus: agreement with coders was not computed (see <code>python -m analysis "
+                "coding-sheet</code> and <code>python -m analysis agreement</code>).</p>")
+    summary = agreement_summary(tables)
+    tone_alpha = agreement.overall_coder_alpha(tables, "mentions", "tone")
+    parts = [f"<p><b>{_e(agreement.EVAL_NOTE)}</b> Units were drawn blind (no machine score on the sheet) and "
+             "stratified by outlet and actor (or frame), and coded from <code>docs/codebook.md</code> by two "
+             f"coders independently, then adjudicated; who coded and how: <code>{CODING_README}</code>. "
+             f"Coder-coder Krippendorff's alpha for tone toward an actor (nominal): "
+             f"<b>{_e(_alpha_text(tone_alpha))}</b>. Methods can be no more reliable against the codes than "
+             "the coders are with each other.</p>",
+             "<h3>Coders with each other</h3>", html_table(summary["coders"], numeric=("coders", "units coded twice"))]
+    if len(summary["methods"]):
+        parts += ["<h3>Tone methods against the coders</h3>",
+                  "<p>Each method's code for a unit is its label for that sentence x actor, scored afresh on the "
+                  "sheet's own sentence (macro-F1 over the codes present; the coder is the reference).</p>",
+                  html_table(summary["methods"], numeric=("n", "macro-F1", "accuracy"))]
+    frames = tables.get("agreement_frames")
+    if frames is not None and len(frames):
+        shown = frames[frames["reference"] == agreement.ADJUDICATED] if (frames["reference"] == agreement.ADJUDICATED).any() else frames
+        table = pd.DataFrame({"frame": shown["frame"], "codes": shown["reference"], "hits coded": shown["n_coded"],
+                              "coded yes": shown["n_yes"], "precision": shown["precision"].round(AGREEMENT_DECIMALS),
+                              "95% Wilson interval": [f"[{lo:.{AGREEMENT_DECIMALS}f}, {hi:.{AGREEMENT_DECIMALS}f}]"
+                                                      if pd.notna(lo) else "" for lo, hi in zip(shown["ci_low"], shown["ci_high"])]})
+        parts += ["<h3>Frame hits: precision of the frame dictionaries</h3>",
+                  "<p>Share of dictionary hits whose coders say the term is used in the frame's sense.</p>",
+                  html_table(table, numeric=("hits coded", "coded yes", "precision"))]
+    relations = tables.get("agreement_relations")
+    if relations is not None and len(relations):
+        columns = [c for c in ("reference", "n_coded", "n_machine", "n_coded_yes", "n_both", "precision", "recall",
+                               "stance_n", "stance_alpha", "stance_macro_f1", "note") if c in relations]
+        parts += ["<h3>Relations between actors</h3>",
+                  "<p>Machine edge = the unit is in the <code>relations</code> table; precision = share of machine "
+                  "edges coded <i>yes</i>, recall = share of coded <i>yes</i> the machine finds; stance on the "
+                  "units both call a relation.</p>",
+                  html_table(relations[columns].round(AGREEMENT_DECIMALS), numeric=columns[1:-1])]
+    notes = tables.get("agreement_notes")
+    if notes is not None and len(notes):
+        parts.append("<ul class=\"note\">" + "".join(f"<li>{_e(u)}: {_e(n)}</li>" for u, n in
+                                                     zip(notes["units"], notes["note"])) + "</ul>")
+    parts.append("<p class=\"note\">Per actor / frame rows and confusion matrices: <code>agreement_*.csv</code> "
+                 "and notebook 05.</p>")
     return "\n".join(parts)
 
 
-def _tone_method(tables: Mapping[str, pd.DataFrame]) -> str:
-    methods = sorted({str(m) for m in
-                      tables["outlet_actor_tone"].get("tone_method", pd.Series(dtype=str)).dropna()})
-    return ", ".join(methods) if methods else "the default method"
-
-
 def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
-    """Methods and limitations, with the study's constants filled in from analysis.config."""
+    """Methods, with the study's constants filled in from analysis.config."""
     method = _tone_method(tables)
     level = int(round(100 * config.CONFIDENCE_LEVEL))
     items = [
         ("Corpus and cleaning", "Raw article files are never modified. Before analysis, "
-         "<code>analysis.text.clean_text</code> applies these documented rules in order: "
-         + "; ".join(f"<i>{_e(rule.name)}</i> ({_e(rule.rationale)})" for rule in text.CLEANING_RULES)
+         "<code>analysis.text.clean_text</code> applies these rules in order (each documented, "
+         "with the example that motivated it, in <code>analysis/text.py</code>): "
+         + ", ".join(f"<i>{_e(rule.name.replace('_', ' '))}</i>" for rule in text.CLEANING_RULES)
          + "."),
         ("Sentences and voice", "Cleaned text is split into sentences by a tested rule-based splitter "
          "(<code>analysis.text.split_sentences</code>) that protects abbreviations ('U.S.', 'Gen.'), "
@@ -345,21 +941,22 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
          "quotation still open from an earlier sentence, or reports speech or a speech act of a "
          "named speaker ('said', 'according to', 'praised', 'thanked', ...); otherwise 'author'. "
          "This is a heuristic; tone is reported for all sentences and for the author's voice only."),
-        ("Actors", "Actors are found by matching the aliases in <code>data/lexicons/actors.yaml"
-         "</code> (e.g. 'Kim Jong Un', 'Pyongyang', 'North Korea' for the DPRK); the longest match "
-         "wins and listed exclusions (e.g. 'Kim Il Sung Square') are skipped. Salience = mentions "
-         "per 1,000 words."),
-        ("Tone", f"Tone method: {_e(method)}. Each mention gets a tone in [-1, 1]; the unit of "
-         "analysis is a sentence x actor (mean over the actor's mentions in the sentence). Labels: "
-         f"positive above {config.VADER_POSITIVE_THRESHOLD}, negative below "
+        ("Actors", "Actors are found by matching the aliases in the actor lexicon (by default "
+         "<code>data/lexicons/actors.yaml</code>: names, officials, capitals, adjectives); the "
+         "longest match wins and listed exclusions (place names that contain an alias) are "
+         "skipped. Salience = mentions per 1,000 words."),
+        ("Tone", f"Tone method: {_e(method_label(method))}. Each mention gets a tone in [-1, 1]; "
+         "the unit of analysis is a sentence x actor (mean over the actor's mentions in the "
+         f"sentence). Labels: positive above {config.VADER_POSITIVE_THRESHOLD}, negative below "
          f"{config.VADER_NEGATIVE_THRESHOLD} (VADER's own cut-offs), otherwise neutral. An actor "
          "that is not mentioned gets no score ('not mentioned'), never 0."),
         ("Uncertainty", f"{level}% intervals are percentile bootstraps over sentences "
          f"({config.BOOTSTRAP_RESAMPLES} resamples, seed {config.RANDOM_SEED}); no interval is "
          "given when n &lt; 2."),
-        ("Frames", "Frames are dictionaries of terms in <code>data/lexicons/frames.yaml</code>; a "
-         "hit is a term match, reported per 1,000 words and in context (KWIC). Actor x frame = share "
-         "of the actor's sentences containing a term of the frame."),
+        ("Frames", "Frames are dictionaries of terms (by default "
+         "<code>data/lexicons/frames.yaml</code>); a hit is a term match, reported per 1,000 "
+         "words and in context. Actor x frame = share of the actor's sentences containing a "
+         "term of the frame."),
         ("Distinctive words", "Log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & "
          f"Quinn 2008): each outlet vs the rest of the corpus, prior = corpus word counts x "
          f"{compare.DEFAULT_PRIOR_SCALE:g}, words ranked by z = delta / sqrt(variance); English stop "
@@ -367,22 +964,34 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
         ("Similarity", "Cosine similarity of TF-IDF vectors (scikit-learn TfidfVectorizer, "
          "sublinear tf, smoothed idf, l2 norm, stop words removed), one document per outlet."),
     ]
-    limits = [
-        "VADER is a lexicon built for social-media text, not news; it scores the words around an "
-        "actor, not stance, and misses irony, reported criticism and diplomatic understatement.",
-        _attribution_limit(tables["articles"]),
-        _one_article_limit(tables["articles"]),
-        "Small n: many outlet x actor cells rest on a handful of sentences; intervals are wide.",
-        "Dictionary frames and aliases miss paraphrases and can match out of context; the KWIC "
-        "tables let readers check every hit.",
-    ]
-    parts = ["<h2 id=\"methods\">Methods</h2>", "<dl>"]
+    parts = ["<dl>"]
     for term, description in items:
         parts.append(f"<dt><b>{_e(term)}</b></dt><dd>{description}</dd>")
-    parts.append("</dl><h3>Limitations</h3><ul>")
-    parts.extend(f"<li>{_e(x)}</li>" for x in limits if x)
-    parts.append("</ul>")
+    parts.append("</dl>")
     return "\n".join(parts)
+
+
+def limitations(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """What the numbers cannot say, partly derived from the tables."""
+    articles = tables["articles"]
+    items = [
+        _one_article_limit(articles),
+        _attribution_limit(articles),
+        f"Small n: cells with fewer than {_min_evidence()} sentences have wide or no intervals; "
+        "read them as examples, not as an outlet's tone.",
+        "Tone methods score the words around an actor, not stance; they miss irony, reported "
+        "criticism and diplomatic understatement. VADER-based methods use a lexicon built for "
+        "social-media text, not news.",
+        "The validation benchmark labels tone toward persons (e.g. a president), never toward a "
+        "state as such, so accuracy toward states is not measured directly.",
+        "Dictionary frames and aliases miss paraphrases and can match out of context; the "
+        "evidence tables let readers check every hit.",
+    ]
+    return [x for x in items if x]
+
+
+def _limitations_html(inputs: ReportInputs) -> str:
+    return "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in limitations(inputs.tables)) + "</ul>"
 
 
 def _attribution_limit(articles: pd.DataFrame) -> str:
@@ -398,49 +1007,109 @@ def _attribution_limit(articles: pd.DataFrame) -> str:
 
 
 def _one_article_limit(articles: pd.DataFrame) -> str:
-    if articles.groupby("outlet").size().max() > 1:
+    if articles.empty or articles.groupby("outlet").size().max() > 1:
         return ""
     return ("With one article per outlet, 'outlet' means 'this article': differences between "
             "outlets cannot be separated from differences between individual articles or authors.")
 
 
-def _corpus_html(articles: pd.DataFrame) -> str:
+def _corpus_html(inputs: ReportInputs) -> str:
+    articles = inputs.tables["articles"]
     cols = [c for c in ("article_id", "outlet_label", "outlet_confidence", "published", "title",
                         "n_words", "n_sentences") if c in articles]
     table = articles.sort_values("article_id")[cols]
-    return ("<h2 id=\"corpus\">Corpus</h2>" + html_table(table, numeric=("n_words", "n_sentences")))
+    return ("<p>One row per scored article; every input file, scored or skipped, is listed in "
+            "<code>manifest.csv</code>.</p>" + html_table(table, numeric=("n_words", "n_sentences")))
 
 
-# --- entry point -----------------------------------------------------------------------------------
+def _no_body(_: ReportInputs) -> str:
+    return ""
 
-def render_report(tables: Mapping[str, pd.DataFrame], processed_dir: Path, figures_dir: Path) -> str:
+
+# Sections in report order. The first is the "How we did this" box above the contents.
+SECTIONS: tuple[Section, ...] = (
+    Section("how", "How we did this", _how_html),
+    Section("summary", "Summary of findings", _summary_html),
+    Section("limitations", "Limitations", _limitations_html),
+    Section("corpus", "Corpus", _corpus_html),
+    Section("tone", "Tone toward actors", _no_body),
+    Section("framing", "Framing", _no_body),
+    Section("comparison", "Outlet comparison", _no_body),
+    Section("validation", "Validation against human labels", _validation_html),
+    Section("agreement", "Agreement with coders", _agreement_html),
+    Section("evidence", "Evidence", _evidence_html),
+    Section("methods", "Methods", lambda inputs: methods_html(inputs.tables)),
+)
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+def study_title(tables: Mapping[str, pd.DataFrame]) -> str:
+    """A title from the data: how many outlets, about which core actors."""
+    actors = compare.core_actors(tables["outlet_actor_tone"]["actor"].unique())
+    n_outlets = tables["articles"]["outlet"].nunique()
+    return f"Tone and framing: how {_count(n_outlets, 'outlet')} speak about {_join(actors)}"
+
+
+def _render_sections(inputs: ReportInputs, sections: Sequence[Section],
+                     figures: Sequence[Figure]) -> list[tuple[Section, str, list[Figure]]]:
+    """(section, its HTML, its figures that exist), for every section that has something to show."""
+    numbers = figure_numbers(figures)
+    known = {s.id for s in sections}
+    stray = sorted(f.name for f in figures if f.section not in known)
+    if stray:
+        raise ValueError(f"figures in no known section: {', '.join(stray)}")
+    rendered = []
+    for section in sections:
+        own = [f for f in figures if f.section == section.id]
+        present = [f for f in own if (Path(inputs.figures_dir) / f"{f.name}.png").exists()]
+        body = section.render(inputs)
+        if not body and not own:
+            continue
+        parts = [body] if body else []
+        parts += [figure_html(f, numbers[f.name], inputs.figures_dir) for f in own]
+        rendered.append((section, "\n".join(parts), present))
+    return rendered
+
+
+def _contents_html(rendered: Sequence[tuple[Section, str, list[Figure]]],
+                   numbers: Mapping[str, int]) -> str:
+    items = []
+    for section, _, present in rendered:
+        sub = "".join(f"<li><a href=\"#fig-{_e(f.name)}\">Figure {numbers[f.name]}. "
+                      f"{_e(f.title)}</a></li>" for f in present)
+        items.append(f"<li><a href=\"#{_e(section.id)}\">{_e(section.title)}</a>"
+                     + (f"<ol>{sub}</ol>" if sub else "") + "</li>")
+    return f"<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>{''.join(items)}</ol></nav>"
+
+
+def render_report(tables: Mapping[str, pd.DataFrame], processed_dir: Path, figures_dir: Path,
+                  frame_labels: Mapping[str, str] | None = None,
+                  sections: Sequence[Section] = SECTIONS,
+                  figures: Sequence[Figure] = FIGURES) -> str:
     """The report as an HTML string (deterministic for the same inputs)."""
-    notes = "".join(f"<li>{_e(n)}</li>" for n in _summary_notes(tables))
-    summary = html_table(summary_table(tables))
-    body = [
-        f"<h1>{_e(TITLE)}</h1>",
-        "<p class=\"note\">Sections: <a href=\"#summary\">summary</a> · <a href=\"#corpus\">corpus"
-        "</a> · <a href=\"#figures\">figures</a> · <a href=\"#methods\">methods</a> · "
-        "<a href=\"#evidence\">evidence</a></p>",
-        "<h2 id=\"summary\">Summary of findings</h2>",
-        "<p>Tone toward each core actor per outlet: mean [95% interval] (n = sentences), or "
-        f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral). "
-        "Top frame: the frame with the most dictionary hits per 1,000 words.</p>",
-        summary,
-        f"<ul>{notes}</ul>",
-        _corpus_html(tables["articles"]),
-        _figures_html(figures_dir),
-        _validation_html(processed_dir, figures_dir, _tone_method(tables)),
-        methods_html(tables),
-        _evidence_html(tables),
-    ]
+    inputs = ReportInputs(tables, Path(processed_dir), Path(figures_dir), dict(frame_labels or {}))
+    rendered = _render_sections(inputs, sections, figures)
+    title = study_title(tables)
+    body = [f"<h1>{_e(title)}</h1>", f"<p>{_e(corpus_description(tables))}</p>"]
+    for i, (section, html_body, _) in enumerate(rendered):
+        box = ' class="box"' if i == 0 and section.id == sections[0].id else ""
+        body.append(f"<section id=\"{_e(section.id)}\"{box}>"
+                    f"<h2>{_e(section.title)}</h2>\n{html_body}\n</section>")
+        if i == 0:   # the contents follow the first section (the box)
+            body.append(_contents_html(rendered, figure_numbers(figures)))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{_e(TITLE)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(b for b in body if b) + "\n</body>\n</html>\n")
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n" + datatables_assets() + "\n</body>\n</html>\n")
 
 
-def build_report(processed_dir: Path, figures_dir: Path, out_path: Path) -> Path:
-    """Write the self-contained HTML report built from ``processed_dir`` + ``figures_dir``."""
+def build_report(processed_dir: Path, figures_dir: Path, out_path: Path,
+                 frame_labels: Mapping[str, str] | None = None) -> Path:
+    """Write the self-contained HTML report built from ``processed_dir`` + ``figures_dir``.
+
+    ``frame_labels``: frame id -> label from the frame lexicon used (ids are shown otherwise).
+    """
     tables = load_processed(processed_dir)
-    return io.write_text_atomic(render_report(tables, Path(processed_dir), Path(figures_dir)),
-                                Path(out_path))
+    return io.write_text_atomic(render_report(tables, Path(processed_dir), Path(figures_dir),
+                                              frame_labels), Path(out_path))

@@ -1,9 +1,16 @@
-"""Generate notebooks/01-05 (thin: narrative + calls into analysis/), committed without outputs.
+"""Generate notebooks/01-05 (thin: narrative + calls into analysis/).
 
     .venv/bin/python scripts/make_notebooks.py
 
+This writes the cells without outputs; ``python -m analysis run`` (``make run``) then executes them
+and commits-ready copies with outputs replace these files (``pipeline.execute_notebooks``). Every
+number and every description of the corpus comes from the tables, through ``analysis.report``
+(``corpus_description``, ``how_we_did_this_markdown``, ...): the fixed text here holds no fact
+about any particular corpus.
+
 Figures drawn per notebook: 01 none (tables only); 02 tone_heatmap, tone_ci, actor_salience,
-tone_along_article; 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity.
+tone_along_article; 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity;
+05 the validation figures and agreement_tone (when a coded sample was compared).
 """
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ figures_dir = config.FIGURES_DIR"""
 SETUP = """\
 from pathlib import Path
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import Image, Markdown, display
 from analysis import compare, pipeline, plots, report
 
 processed_dir, figures_dir = Path(processed_dir), Path(figures_dir)
@@ -39,13 +46,17 @@ def show(fn: str) -> str:
 
 NOTEBOOKS = {
     "01-corpus-overview.ipynb": [
-        "# 01 Corpus overview\n\nFive English articles, one per outlet, on Putin's state visit to "
-        "the DPRK (18-19 June 2024). This notebook lists what was analysed: the articles and how "
-        "sure we are of each outlet, the manifest of raw files, and how much text and how many "
-        "actor mentions each article contributes. No figure is drawn here.",
+        "# 01 Corpus overview\n\nWhat was analysed: the articles and how sure we are of each "
+        "outlet, the manifest of input files, and how much text and how many actor mentions each "
+        "article contributes. No figure is drawn here. The description below is computed from "
+        "the tables.",
         ("code", PARAMETERS), ("code", SETUP),
+        ("code", "Markdown(report.corpus_description(tables))"),
+        "## How we did this\n\nThe caveats to keep in mind before reading any number (the same "
+        "box opens the report).",
+        ("code", "Markdown(report.how_we_did_this_markdown(tables, processed_dir))"),
         "## Articles\n\n`outlet_confidence` says how the outlet was attributed (confirmed, inferred "
-        "or unknown). With one article per outlet, every outlet comparison is an article comparison.",
+        "or unknown).",
         ("code", 'cols = ["article_id", "outlet", "outlet_label", "outlet_confidence", "published",\n'
                  '        "title", "n_words", "n_sentences"]\n'
                  'tables["articles"][[c for c in cols if c in tables["articles"]]]'),
@@ -64,10 +75,12 @@ NOTEBOOKS = {
         ("code", 'tables["mentions"].groupby(["actor", "alias"]).size().rename("n").reset_index()'),
     ],
     "02-actor-tone.ipynb": [
-        "# 02 Tone toward actors\n\nHow each outlet speaks about Russia, the DPRK, the US and "
-        "NATO. Tone is in [-1, 1]; every number comes with n (sentences) and a 95% bootstrap "
-        "interval. *n/m* = the outlet does not mention the actor, which is not the same as neutral.",
+        "# 02 Tone toward actors\n\nHow each outlet speaks about each core actor. Tone is in "
+        "[-1, 1]; every number comes with n (sentences) and a 95% bootstrap interval. *n/m* = the "
+        "outlet does not mention the actor, which is not the same as neutral.",
         ("code", PARAMETERS), ("code", SETUP),
+        ("code", "Markdown(report.markdown_text(report.actors_description(tables) + ' '\n"
+                 "                               + report.outlets_caveat(tables)))"),
         "## Tone heatmap (outlet x actor)", ("code", show("tone_heatmap")),
         "## Means with 95% intervals\n\nOverlapping intervals mean the data cannot tell the "
         "outlets apart.", ("code", show("tone_ci")),
@@ -105,8 +118,9 @@ NOTEBOOKS = {
     "04-outlet-comparison.ipynb": [
         "# 04 Outlet comparison\n\nWhich words set each outlet apart (log-odds ratio with "
         "informative Dirichlet prior, Monroe, Colaresi & Quinn 2008) and how similar the texts are "
-        "overall (TF-IDF cosine). With one article per outlet these compare articles.",
+        "overall (TF-IDF cosine).",
         ("code", PARAMETERS), ("code", SETUP),
+        ("code", "Markdown(report.markdown_text(report.outlets_caveat(tables)))"),
         "## Distinctive words", ("code", show("distinctive_words")),
         ("code", 'sentences = compare.with_outlet(tables["sentences"], tables["articles"])\n'
                  'compare.distinctive_words(sentences, "outlet", top_k=plots.DISTINCTIVE_TOP_K)'),
@@ -139,7 +153,7 @@ NOTEBOOKS = {
         ("code", "for name in (validate.FIGURE_F1_NAME, validate.FIGURE_CONFUSION_NAME):\n"
                  "    if (figures_dir / f'{name}.png').exists():\n"
                  "        display(Image(filename=str(figures_dir / f'{name}.png')))"),
-        "## What this means for the five-article findings\n\nThe study's tables use the default "
+        "## What this means for this corpus's findings\n\nThe study's tables use the default "
         "method. Here every mention is re-scored with sentence-level VADER (the baseline) and compared "
         "per outlet and core actor. Where the two disagree, the baseline is the reading the benchmarks "
         "trust less: it gives every actor in a sentence the same score.",
@@ -153,6 +167,37 @@ NOTEBOOKS = {
                  "Markdown(f'Best available method: **{best_method}**. Mentioned outlet x actor cells whose '\n"
                  "         f'label (positive / neutral / negative) is the same under both methods: '\n"
                  "         f'**{int(agree.sum())} of {len(agree)}**.')"),
+        "## Agreement with coders\n\nA sample of the study's own units (sentence x actor, frame hits, actor "
+        "pairs) was drawn blind by `python -m analysis coding-sheet` (stratified by outlet and actor or "
+        "frame, seeded) and coded from `docs/codebook.md` by two coders independently, then adjudicated "
+        "(`data/raw/coding/README.md`). **The coded sample is evaluation data only: no method was trained "
+        "or tuned on it.** Krippendorff's alpha between the coders comes first: no method can be judged "
+        "more reliable than the coders are with each other.",
+        ("code", "from analysis import agreement, plots, report\n"
+                 "if 'agreement_coders' not in tables:\n"
+                 "    display(Markdown('No coded sample for this corpus: agreement was not computed.'))\n"
+                 "else:\n"
+                 "    tone_alpha = agreement.overall_coder_alpha(tables, 'mentions', 'tone')\n"
+                 "    display(Markdown(f'Coder-coder alpha, tone (nominal): **{tone_alpha:.3f}**'))\n"
+                 "    summary = report.agreement_summary(tables)\n"
+                 "    display(summary['coders'])\n"
+                 "    display(summary['methods'])"),
+        ("code", "if 'agreement_coders' in tables:\n"
+                 "    paths = plots.agreement_tone(tables, figures_dir)\n"
+                 "    if paths:\n"
+                 "        display(Image(filename=str(paths[0])))"),
+        "Per actor: coder-coder alpha and each method's alpha / macro-F1 against the adjudicated codes.",
+        ("code", "if 'agreement_coders' in tables:\n"
+                 "    coders = tables['agreement_coders']\n"
+                 "    display(coders[coders['group_by'] != agreement.ALL])\n"
+                 "    methods = tables['agreement_methods']\n"
+                 "    display(methods[(methods['group_by'] != agreement.ALL) & (methods['reference'] == agreement.ADJUDICATED)])"),
+        "Frame dictionaries: share of hits used in the frame's sense (Wilson 95% interval); relations: "
+        "precision and recall of the machine's edges, stance agreement; and what was not compared.",
+        ("code", "if 'agreement_coders' in tables:\n"
+                 "    display(tables['agreement_frames'])\n"
+                 "    display(tables['agreement_relations'])\n"
+                 "    display(tables['agreement_notes'])"),
     ],
 }
 

@@ -23,8 +23,8 @@ def test_csv_is_deterministic_and_formatted(tmp_path):
     first = p1.read_bytes()
     io.write_csv_atomic(df, tmp_path / "x.csv")
     assert p1.read_bytes() == first
-    # "%.6g": 1/3 -> 0.333333; NaN -> empty field; "\n" line ends; no index column.
-    assert first == b"id,tone,n\nb,0.333333,2\na,,10\n"
+    # Floats rounded to 4 decimals: 1/3 -> 0.3333; NaN -> empty field; "\n" line ends; no index column.
+    assert first == b"id,tone,n\nb,0.3333,2\na,,10\n"
 
 
 def test_csv_keeps_unicode(tmp_path):

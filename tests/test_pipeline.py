@@ -1,5 +1,7 @@
 """End-to-end: a three-sentence article whose per-actor tone is computed by hand, and the CLI run."""
+import json
 import math
+import re
 import subprocess
 import sys
 
@@ -81,9 +83,17 @@ def test_manifest_accounts_for_every_article(tmp_path):
     assert manifest.loc["empty", "status"] == "skipped" and manifest.loc["empty", "reason"]
 
 
+# Words of the bundled study (five articles on Putin's June 2024 visit): none may appear in the notebooks
+# or the report of a run on another corpus, whose text must all come from that corpus's tables.
+BUNDLED_STUDY_PHRASES = ("Five English", "five English", "five articles", "five-article", "18-19 June",
+                         "June 2024", "Al Mayadeen", "BNN", "BBC", "Outlet E")
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]{100,}")
+
+
 @pytest.mark.slow
 def test_cli_run_end_to_end_is_byte_identical(tmp_path):
-    """``python -m analysis run`` on a tiny corpus: tables, notebooks, figures, report; twice, same bytes."""
+    """``python -m analysis run`` on a tiny corpus: tables, notebooks (with outputs), figures, report;
+    twice, same bytes; no word of the bundled study in the notebooks or the report."""
     folder = write_corpus(tmp_path / "corpus", [
         ("a1", "Outlet A", THREE_SENTENCES + "Kim Jong Un welcomed Putin in Pyongyang.\n"),
         ("a2", "Outlet B", "NATO warned about the alliance. The US criticised Russia.\n")])
@@ -98,7 +108,7 @@ def test_cli_run_end_to_end_is_byte_identical(tmp_path):
     assert "2 in = 2 scored + 0 skipped" in first.stderr
     second = run(tmp_path / "out2")
     assert second.returncode == 0, second.stderr[-3000:]
-    for sub in ("processed", "figures"):
+    for sub in ("processed", "figures", "notebooks"):
         files1 = sorted(p.relative_to(tmp_path / "out1") for p in (tmp_path / "out1" / sub).rglob("*") if p.is_file())
         files2 = sorted(p.relative_to(tmp_path / "out2") for p in (tmp_path / "out2" / sub).rglob("*") if p.is_file())
         assert files1 == files2 and files1
@@ -106,8 +116,25 @@ def test_cli_run_end_to_end_is_byte_identical(tmp_path):
             data1 = (tmp_path / "out1" / rel).read_bytes()
             data2 = (tmp_path / "out2" / rel).read_bytes().replace(b"out2", b"out1")
             assert data1 == data2, rel
-    assert (tmp_path / "out1" / "figures" / "report.html").is_file()
+    report_html = tmp_path / "out1" / "figures" / "report.html"
+    assert report_html.is_file()
     assert list((tmp_path / "out1" / "figures").glob("*.svg"))
+    notebooks = sorted((tmp_path / "out1" / "notebooks").glob("*.ipynb"))
+    assert [p.name for p in notebooks] == list(pipeline.NOTEBOOKS)
+    for path in notebooks + [report_html]:
+        text = BASE64_RUN.sub("", path.read_text())     # embedded PNGs and scripts can spell "BBC"
+        found = [phrase for phrase in BUNDLED_STUDY_PHRASES if phrase in text]
+        assert not found, (path.name, found)
+    overview = json.loads((tmp_path / "out1" / "notebooks" / "01-corpus-overview.ipynb").read_text())
+    markdown = ["".join(o["data"]["text/markdown"]) for c in overview["cells"] if c["cell_type"] == "code"
+                for o in c["outputs"] if "text/markdown" in o.get("data", {})]
+    assert markdown[0].startswith("2 articles from 2 outlets (1 article per outlet), published 2024-06-19: ")
+    tone = (tmp_path / "out1" / "notebooks" / "02-actor-tone.ipynb").read_text()
+    assert '"image/png"' in tone                       # figures saved in the notebook
+    for path in notebooks:                             # no staging folder, no timing, no widget
+        text = path.read_text()
+        assert ".staging-" not in text and "iopub.execute_input" not in text and "widget-view" not in text
+        assert f"processed_dir = Path('{tmp_path / 'out1' / 'processed'}')" in text   # re-runs in Jupyter
 
 
 def test_cli_reports_corpus_errors_without_writing(tmp_path):
@@ -141,6 +168,28 @@ def test_keys_differ_only_for_another_dtype_with_rows():
     assert not pipeline._keys_differ(pd.Series(["a"], dtype="string"), [pd.Series([], dtype="str")])
     assert not pipeline._keys_differ(pd.Series([], dtype="string"), [pd.Series(["a"], dtype="str")])
     assert not pipeline._keys_differ(pd.Series(["a"], dtype="str"), [pd.Series(["a"], dtype=object)])
+
+
+def test_bundled_run_writes_the_executed_notebooks_over_the_committed_ones(tmp_path):
+    assert pipeline.output_dirs(None)["notebooks"] == config.NOTEBOOKS_DIR
+    assert pipeline.output_dirs(tmp_path)["notebooks"] == tmp_path / "notebooks"
+
+
+def test_clean_executed_notebook_drops_timings_stderr_and_widgets():
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python", "version": "3.11.7"}})
+    cell = nbformat.v4.new_code_cell("x", metadata={"execution": {"iopub.execute_input": "2026-01-01"}})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="warning at /tmp/x\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="kept\n"),
+                    nbformat.v4.new_output("display_data", data={pipeline.WIDGET_MIME: {"model_id": "f00"},
+                                                                 "text/plain": "bar"}),
+                    nbformat.v4.new_output("display_data", data={"text/plain": "kept too"})]
+    notebook.cells.append(cell)
+    cleaned = pipeline.clean_executed_notebook(notebook, {"language_info": {"name": "python"}})
+    assert cleaned.metadata == {"language_info": {"name": "python"}}
+    assert cleaned.cells[0].metadata == {}
+    assert [o.get("text") or o["data"]["text/plain"] for o in cleaned.cells[0].outputs] == ["kept\n", "kept too"]
 
 
 def test_subheadings_of_003_are_kept_out_of_frame_rates_and_counted_apart():

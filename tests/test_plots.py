@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import config, plots
+from analysis import config, io, plots
+
+# A CSV value is the plotted value rounded to io.FLOAT_DECIMALS places: at most half a unit off.
+CSV_ROUNDING = 0.5 * 10.0 ** -io.FLOAT_DECIMALS
 
 
 def _simple_figure():
@@ -26,8 +29,8 @@ def test_save_figure_writes_three_files_byte_identical(tmp_path):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
     csv = paths_a[2].read_bytes()
     assert b"\r\n" not in csv
-    # %.6g formatting of 1/3, no index column
-    assert csv.decode() == "x,y\n0,0.5\n1,-0.25\n2,0.333333\n"
+    # floats rounded to 4 decimals (io.FLOAT_DECIMALS), no index column
+    assert csv.decode() == "x,y\n0,0.5\n1,-0.25\n2,0.3333\n"
     svg = paths_a[1].read_text()
     assert "<dc:date>" not in svg
     assert b"Software" not in paths_a[0].read_bytes()
@@ -278,7 +281,7 @@ def test_heatmaps_equal_csv(drawn):
     expected = expected.copy()
     np.fill_diagonal(expected, np.nan)        # the diagonal (always 1) is masked
     assert np.allclose(np.ma.filled(fig.axes[0].images[0].get_array(), np.nan), expected,
-                       atol=1e-5, equal_nan=True)
+                       atol=CSV_ROUNDING, equal_nan=True)
     fig, _ = captured["frame_profile"]
     csv = _csv(paths, "frame_profile")
     got = np.ma.filled(fig.axes[0].images[0].get_array(), np.nan)
@@ -289,7 +292,7 @@ def test_heatmaps_equal_csv(drawn):
     csv = _csv(paths, "actor_frames")
     got = np.ma.filled(fig.axes[0].images[0].get_array(), np.nan)
     shown = csv["share"].where(csv["n_actor_sentences"] >= config.MIN_EVIDENCE_SENTENCES)
-    assert np.allclose(np.sort(got.ravel()), np.sort(shown), atol=1e-5, equal_nan=True)
+    assert np.allclose(np.sort(got.ravel()), np.sort(shown), atol=CSV_ROUNDING, equal_nan=True)
     assert csv.loc[csv["actor"] == "US", "enough_evidence"].all()
     # US: 3 sentences (a000/2, a001/1, a003/1); conflict terms in a000/2 ("fight") and a001/1
     # ("weapons") -> 2/3

@@ -282,7 +282,7 @@ def _snapshot(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _fake_report(processed, figures, target):
+def _fake_report(processed, figures, target, **_):
     """Stand-in for report.build_report (slow): one file derived from the staged tables."""
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes((processed / "manifest.csv").read_bytes())
@@ -321,7 +321,7 @@ def test_interrupted_run_leaves_previous_outputs_intact(tmp_path, monkeypatch, s
 
         monkeypatch.setattr(pipeline.io, "write_csv_atomic", write_then_interrupt)
     else:
-        def interrupted_report(processed, figures, target):
+        def interrupted_report(processed, figures, target, **_):
             raise KeyboardInterrupt
         monkeypatch.setattr(report, "build_report", interrupted_report)
     with pytest.raises(KeyboardInterrupt):
