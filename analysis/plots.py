@@ -855,7 +855,8 @@ def group_contrasts(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str
                 f"({config.PERMUTATIONS} permutations), Holm-corrected over the table. n per side in the labels "
                 f"(A / B). Hollow: fewer than {MIN_N} sentences on a side (tone) or hits in all (frames). No bar: "
                 "a side has fewer than two articles "
-                "(a description, not a test).")
+                "(a description, not a test). With few articles a side the bootstrap interval understates "
+                "the uncertainty (two articles give three possible resampled values): read the permutation p.")
     return save_figure(fig, data, name, out_dir)
 
 

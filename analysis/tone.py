@@ -463,8 +463,9 @@ CLUSTER_COLUMN = "article_id"
 # How a cell's 95% interval was computed (the ``ci_method`` columns); empty when n < 2.
 CI_ARTICLE_CLUSTER = "article_cluster"
 CI_SENTENCE = "sentence"
-# At most this many resampled unit positions are held at once in a cluster bootstrap (8 bytes each).
-CLUSTER_CHUNK_ELEMENTS = 1 << 22
+# About this many resampled unit positions are drawn at once in a cluster bootstrap (8 bytes each,
+# 512 KB): the arrays stay in the CPU cache; 1 << 22 at once measured 3-5x slower (5,000 articles).
+CLUSTER_CHUNK_ELEMENTS = 1 << 16
 
 
 def cluster_runs(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -489,7 +490,9 @@ def cluster_bootstrap_means(values: np.ndarray, starts: np.ndarray, sizes: np.nd
     then inside each drawn cluster as many of its units as it has, with replacement, and takes the
     mean of all drawn units (the same pooled mean as the point estimate).
 
-    Seeded, so the result depends only on the cell's own values and their order.
+    A drawn one-unit cluster contributes its value (resampling one value gives it back), so only
+    larger clusters need the second stage's draws. Seeded, so the result depends only on the
+    cell's own values and their order.
     """
     values = np.asarray(values, dtype=float)
     starts, sizes = np.asarray(starts, dtype=np.intp), np.asarray(sizes, dtype=np.intp)
@@ -498,13 +501,18 @@ def cluster_bootstrap_means(values: np.ndarray, starts: np.ndarray, sizes: np.nd
     per_chunk = max(1, CLUSTER_CHUNK_ELEMENTS // max(len(values), 1))
     for first in range(0, resamples, per_chunk):
         count = min(per_chunk, resamples - first)
-        drawn = rng.integers(0, len(sizes), size=(count, len(sizes)))        # stage 1: articles
-        drawn_sizes = sizes[drawn].ravel()
-        within = np.floor(rng.random(int(drawn_sizes.sum())) * np.repeat(drawn_sizes, drawn_sizes))
-        picks = np.repeat(starts[drawn].ravel(), drawn_sizes) + within.astype(np.intp)   # stage 2: units
-        totals = sizes[drawn].sum(axis=1)
-        sums = np.bincount(np.repeat(np.arange(count), totals), weights=values[picks], minlength=count)
-        means[first:first + count] = sums / totals
+        drawn = rng.integers(0, len(sizes), size=count * len(sizes))          # stage 1: articles
+        drawn_sizes = sizes[drawn]
+        sums = values[starts[drawn]]                       # right for one-unit articles
+        multi = np.flatnonzero(drawn_sizes > 1)
+        multi_sizes = drawn_sizes[multi]
+        # Stage 2: a uniform position inside each drawn article (truncation = floor, as u >= 0).
+        within = (rng.random(int(multi_sizes.sum())) * np.repeat(multi_sizes, multi_sizes)).astype(np.intp)
+        picks = np.repeat(starts[drawn[multi]], multi_sizes) + within
+        sums[multi] = np.bincount(np.repeat(np.arange(len(multi)), multi_sizes), weights=values[picks],
+                                  minlength=len(multi))
+        means[first:first + count] = (sums.reshape(count, -1).sum(axis=1)
+                                      / drawn_sizes.reshape(count, -1).sum(axis=1))
     return means
 
 
