@@ -45,3 +45,6 @@ VADER_NEGATIVE_THRESHOLD = -0.05
 MAX_ARTICLE_CHARS = 1_000_000      # longer articles are skipped with a reason, never truncated
 # Core actors the study reports on; other actors in actors.yaml are tracked but charted apart.
 DEFAULT_ACTORS = ("Russia", "DPRK", "US", "NATO")
+# Verb lexicon (kind / stance of verbs) and opposition cues: roles, role-aware tone and relations.
+VERBS_YAML = LEXICON_DIR / "verbs.yaml"
+STANCE_CUES_YAML = LEXICON_DIR / "stance_cues.yaml"
