@@ -43,6 +43,7 @@ TABLE_KEYS = {
     "frame_hits": ["article_id", "sentence_index", "start", "frame"],
     "frame_rates": ["article_id", "frame"],
     "actor_frames": ["article_id", "actor", "frame"],
+    "relations": ["article_id", "sentence_index", "source", "target"],
 }
 NOTEBOOKS = ("01-corpus-overview.ipynb", "02-actor-tone.ipynb", "03-framing.ipynb",
              "04-outlet-comparison.ipynb", "05-validation.ipynb")
@@ -212,6 +213,8 @@ def score_articles(articles: pd.DataFrame, actor_lexicon, frame_lexicon, method:
     articles = mark_articles_without_sentences(articles, sentences)
     mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method, roles=roles)
     article_rows = article_table(articles, sentences, mentions)
+    from analysis import relations as relation_extraction
+    with_roles = role_aware(method) if roles is None else roles
     tables = {
         "articles": article_rows,
         "sentences": sentences,
@@ -220,6 +223,9 @@ def score_articles(articles: pd.DataFrame, actor_lexicon, frame_lexicon, method:
         "article_actor_tone": tone.article_actor_tone(mentions, article_rows, list(actor_lexicon.names), method),
         "frame_rates": frame_matching.frame_rates(frame_hits, article_rows, frame_lexicon),
         "actor_frames": frame_matching.actor_frames(mentions, frame_hits, article_rows, actor_lexicon, frame_lexicon),
+        # who says what about whom (analysis/relations.py): with the roles only (same parse)
+        "relations": (relation_extraction.extract_relations(mentions) if with_roles
+                      else relation_extraction.empty_relations()),
     }
     return articles, tables
 

@@ -61,7 +61,7 @@ from analysis import frames as frame_matching
 
 # Bump when the tables' schemas or the scoring code change in a way that changes results: every
 # cache entry made under another version is ignored.
-SCHEMA_VERSION = "scale-2"   # scale-2: mentions gained role, construction
+SCHEMA_VERSION = "scale-2"   # scale-2: mentions gained role, construction; the relations table
 # The cheapest *target-aware* method (each actor in a sentence gets its own tone); vader_sentence
 # is cheaper but gives every actor in a sentence the same score. Never the MiniLM method by default:
 # it embeds every mention and is orders of magnitude slower (see the bench figures in the README).
@@ -80,10 +80,11 @@ TAIL_BATCH_SIZE = 50
 ENGINES = ("local", "dask")
 FORMATS = ("parquet", "csv")
 # Tables scored per batch (the batch's manifest is built beside them; outlet_actor_tone at the end).
+# ``relations`` has rows only for a role-aware tone method (the parse is what costs: see README).
 BATCH_TABLES = ("articles", "sentences", "mentions", "frame_hits", "article_actor_tone", "frame_rates",
-                "actor_frames")
+                "actor_frames", "relations")
 OUTPUT_TABLES = ("articles", "manifest", "sentences", "mentions", "frame_hits", "article_actor_tone",
-                 "frame_rates", "actor_frames", "outlet_actor_tone")
+                 "frame_rates", "actor_frames", "outlet_actor_tone", "relations")
 # Article fields the scoring reads: a change in any of them re-scores the article.
 CACHE_KEY_FIELDS = ("article_id", "outlet", "text")
 # Fields copied through to the articles / manifest tables unchanged: always taken from the current
@@ -708,6 +709,11 @@ def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache 
     return _in_submission_order(runner, submitted(), collect)
 
 
+def relation_columns() -> list[str]:
+    from analysis import relations
+    return relations.RELATION_COLUMNS
+
+
 def _empty_tables() -> dict[str, pd.DataFrame]:
     """Zero-row tables with the study's columns (``tone`` aggregation cannot take zero articles)."""
     columns = {
@@ -720,6 +726,7 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
         "frame_rates": frame_matching.FRAME_RATE_COLUMNS,
         "actor_frames": frame_matching.ACTOR_FRAME_COLUMNS,
         "outlet_actor_tone": ["outlet", "n_articles"] + tone.AGGREGATE_COLUMNS,
+        "relations": relation_columns(),
         UNITS_TABLE: UNIT_COLUMNS,
     }
     return {name: pd.DataFrame(columns=list(cols)) for name, cols in columns.items()}
