@@ -275,8 +275,8 @@ def extract_relations(mentions: pd.DataFrame) -> pd.DataFrame:
     """The relations table of a mentions table (columns ``article_id, sentence_index, actor, start,
     end, sentence, tone, tone_label, voice``); sorted by ``RELATION_KEYS``.
 
-    Only sentences with at least two mentions or an author voice are parsed (the parser's latest
-    batch is reused, so after a role-aware tone method nothing is parsed twice).
+    Every sentence with a mention is parsed (the parser's latest batch is reused, so after a
+    role-aware tone method or the mentions' roles nothing is parsed twice).
     """
     if mentions.empty:
         return empty_relations()
