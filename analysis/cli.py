@@ -24,8 +24,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.max_chars < 1:
         print("error: --max-chars must be >= 1", file=sys.stderr)
         return 2
-    if args.tone_method is not None and args.tone_method not in tone.METHOD_NAMES:
-        print(f"error: unknown --tone-method {args.tone_method!r}; choose one of {', '.join(tone.METHOD_NAMES)}",
+    if args.tone_method is not None and args.tone_method not in tone.ALL_METHOD_NAMES:
+        print(f"error: unknown --tone-method {args.tone_method!r}; choose one of {', '.join(tone.ALL_METHOD_NAMES)}",
               file=sys.stderr)
         return 2
     try:

@@ -60,3 +60,6 @@ MIN_EVIDENCE_SENTENCES = 3
 # Permutations for the contrast tests' p-values (seeded from RANDOM_SEED); with 2,000 the smallest
 # p-value is 1/2001, about 0.0005.
 PERMUTATIONS = 2000
+# Verb lexicon (kind / stance of verbs) and opposition cues: roles, role-aware tone and relations.
+VERBS_YAML = LEXICON_DIR / "verbs.yaml"
+STANCE_CUES_YAML = LEXICON_DIR / "stance_cues.yaml"

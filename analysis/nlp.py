@@ -36,9 +36,19 @@ def load_parser():
                                 ".venv/bin/pip install -r requirements.txt") from error
 
 
+# The docs of the latest call, reused by the next one: the role-aware tone method, the mentions'
+# roles and the relations parse the same batch of sentences one after another. Only one batch is
+# kept (memory bounded); a sentence's parse does not depend on the batch it is parsed in.
+_LATEST: dict = {}
+
+
 def parse(sentences: Sequence[str]) -> list:
     """One spaCy ``Doc`` per sentence, in order (duplicates parsed once)."""
     nlp = load_parser()
     unique = list(dict.fromkeys(sentences))
-    docs = dict(zip(unique, nlp.pipe(unique, batch_size=PARSE_BATCH_SIZE)))
+    docs = {sentence: _LATEST[sentence] for sentence in unique if sentence in _LATEST}
+    todo = [sentence for sentence in unique if sentence not in docs]
+    docs.update(zip(todo, nlp.pipe(todo, batch_size=PARSE_BATCH_SIZE)))
+    _LATEST.clear()
+    _LATEST.update(docs)
     return [docs[sentence] for sentence in sentences]

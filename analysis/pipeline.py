@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "char_start", "char_end", "sentence", "voice",
                     "n_words", "compound", "kind"]
 MENTION_COLUMNS = ["article_id", "sentence_index", "actor", "alias", "start", "end", "sentence", "tone",
-                   "tone_label", "voice"]
+                   "tone_label", "voice", "role", "construction"]
 ARTICLE_COLUMNS = ["article_id", "outlet", "outlet_label", "outlet_confidence", "outlet_group", "published",
                    "title", "raw_path", "n_chars", "n_words", "n_sentences", "n_mentions", "sentence_tone_mean",
                    "sentence_tone_ci_low", "sentence_tone_ci_high", "n_headings", "n_heading_mentions",
@@ -46,6 +46,7 @@ TABLE_KEYS = {
     "frame_hits": ["article_id", "sentence_index", "start", "frame"],
     "frame_rates": ["article_id", "frame"],
     "actor_frames": ["article_id", "actor", "frame"],
+    "relations": ["article_id", "sentence_index", "source", "target"],
 }
 NOTEBOOKS = ("01-corpus-overview.ipynb", "02-actor-tone.ipynb", "03-framing.ipynb",
              "04-outlet-comparison.ipynb", "05-validation.ipynb")
@@ -94,12 +95,20 @@ def split_articles(articles: pd.DataFrame, progress: bool = False) -> pd.DataFra
     return pd.DataFrame(dict(zip(SENTENCE_COLUMNS, columns)))
 
 
-def find_evidence(sentences: pd.DataFrame, actor_lexicon, frame_lexicon, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Actor mentions (with tone toward the actor under ``method``) and frame hits."""
+def find_evidence(sentences: pd.DataFrame, actor_lexicon, frame_lexicon, method: str,
+                  roles: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Actor mentions (with tone toward the actor under ``method``, and each mention's role) and frame hits.
+
+    ``roles``: parse the mention sentences for each mention's ``role`` and opposition ``construction``
+    (``analysis.roles``); by default only when ``method`` is role-aware (it parses them anyway), so
+    the large-corpus default (``lexicon_attribution``) never runs the parser. Not computed: ``role``
+    is missing (empty in CSV), never a guess.
+    """
     # Both matchers search the same normalised copies, and one scan finds where an entry of either may start.
     copies = lexicons.joined_matching_copies(sentences["sentence"].tolist(), actor_lexicon, frame_lexicon)
     mentions = actor_matching.find_mentions(sentences, actor_lexicon, copies).reset_index(drop=True)
     mentions = tone.score_mentions(mentions, method)
+    mentions = add_roles(mentions, role_aware(method) if roles is None else roles)
     frame_hits = frame_matching.find_frame_hits(sentences, frame_lexicon, copies)
     return mentions[MENTION_COLUMNS], frame_hits
 
@@ -120,6 +129,25 @@ def split_headings(sentences: pd.DataFrame, *evidence: pd.DataFrame) -> tuple[li
         kept.append(table[~in_heading].reset_index(drop=True))
         apart[name] = table[in_heading]
     return kept, apart
+
+
+def role_aware(method: str) -> bool:
+    """Whether ``method`` is a role-aware tone method (``<base>+roles``)."""
+    return str(method).endswith(tone.ROLE_AWARE_SUFFIX)
+
+
+def add_roles(mentions: pd.DataFrame, compute: bool) -> pd.DataFrame:
+    """``mentions`` with ``role`` and ``construction`` columns (missing when not ``compute``d)."""
+    mentions = mentions.copy()
+    if compute and len(mentions):
+        from analysis import roles as role_analysis
+        found = role_analysis.mention_roles(mentions)
+        mentions["role"] = pd.Series(found["role"].tolist(), index=mentions.index, dtype="str")
+        mentions["construction"] = pd.Series(found["construction"].tolist(), index=mentions.index, dtype="str")
+    else:
+        mentions["role"] = pd.Series(np.nan, index=mentions.index, dtype="str")
+        mentions["construction"] = pd.Series(np.nan, index=mentions.index, dtype="str")
+    return mentions
 
 
 def article_table(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame,
@@ -214,17 +242,20 @@ def manifest_table(articles: pd.DataFrame, article_rows: pd.DataFrame) -> pd.Dat
 
 
 def score_articles(articles: pd.DataFrame, actor_lexicon, frame_lexicon, method: str,
-                   progress: bool = False) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+                   progress: bool = False, roles: bool | None = None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The per-article stages: the input rows (statuses updated) and every per-article table.
 
     Each article's tables depend on that article alone, so a large corpus can be scored in batches
     (``analysis.scale``) and concatenated; only ``outlet_actor_tone`` pools across articles.
+    ``roles``: compute mention roles (see ``find_evidence``; default: when ``method`` is role-aware).
     """
     sentences = split_articles(articles, progress=progress)
     articles = mark_articles_without_sentences(articles, sentences)
-    mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method)
+    mentions, frame_hits = find_evidence(sentences, actor_lexicon, frame_lexicon, method, roles=roles)
     (mentions, frame_hits), headings = split_headings(sentences, mentions, frame_hits)
     article_rows = article_table(articles, sentences, mentions, headings)
+    from analysis import relations as relation_extraction
+    with_roles = role_aware(method) if roles is None else roles
     tables = {
         "articles": article_rows,
         "sentences": sentences,
@@ -233,17 +264,23 @@ def score_articles(articles: pd.DataFrame, actor_lexicon, frame_lexicon, method:
         "article_actor_tone": tone.article_actor_tone(mentions, article_rows, list(actor_lexicon.names), method),
         "frame_rates": frame_matching.frame_rates(frame_hits, article_rows, frame_lexicon),
         "actor_frames": frame_matching.actor_frames(mentions, frame_hits, article_rows, actor_lexicon, frame_lexicon),
+        # who says what about whom (analysis/relations.py): with the roles only (same parse)
+        "relations": (relation_extraction.extract_relations(mentions) if with_roles
+                      else relation_extraction.empty_relations()),
     }
     return articles, tables
 
 
 def build_tables(articles: pd.DataFrame, actor_lexicon=None, frame_lexicon=None, method: str | None = None,
-                 progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Every table of the study from a loaded corpus (see docs/ARCHITECTURE.md for the schemas)."""
+                 progress: bool = True, roles: bool | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the study from a loaded corpus (see docs/ARCHITECTURE.md for the schemas).
+
+    ``roles``: see ``find_evidence`` (the study itself, ``run_study``, always computes them)."""
     actor_lexicon = actor_lexicon or lexicons.load_actors()
     frame_lexicon = frame_lexicon or lexicons.load_frames()
     method = method or tone.default_method_name()
-    articles, tables = score_articles(articles, actor_lexicon, frame_lexicon, method, progress=progress)
+    articles, tables = score_articles(articles, actor_lexicon, frame_lexicon, method, progress=progress,
+                                      roles=roles)
     tables["manifest"] = manifest_table(articles, tables["articles"])
     tables["outlet_actor_tone"] = tone.outlet_actor_tone(tables["mentions"], tables["articles"],
                                                          list(actor_lexicon.names), method)
@@ -433,7 +470,7 @@ def run_study(corpus_path: Path | None = None, metadata: Path | None = None, out
     actor_lexicon = lexicons.load_actors(actors_path)
     frame_lexicon = lexicons.load_frames(frames_path)
     articles = corpus.load_corpus(corpus_path, metadata, max_chars=max_chars)
-    tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress)
+    tables = build_tables(articles, actor_lexicon, frame_lexicon, method=method, progress=progress, roles=True)
     # Outlet x frame rates with intervals, group / outlet contrasts, relation tables (when present).
     from analysis import contrasts
     tables.update(contrasts.study_tables(tables, frame_lexicon))

@@ -61,7 +61,7 @@ from analysis import frames as frame_matching
 
 # Bump when the tables' schemas or the scoring code change in a way that changes results: every
 # cache entry made under another version is ignored.
-SCHEMA_VERSION = "scale-1"
+SCHEMA_VERSION = "scale-2"   # scale-2: mentions gained role, construction; the relations table
 # The cheapest *target-aware* method (each actor in a sentence gets its own tone); vader_sentence
 # is cheaper but gives every actor in a sentence the same score. Never the MiniLM method by default:
 # it embeds every mention and is orders of magnitude slower (see the bench figures in the README).
@@ -80,10 +80,11 @@ TAIL_BATCH_SIZE = 50
 ENGINES = ("local", "dask")
 FORMATS = ("parquet", "csv")
 # Tables scored per batch (the batch's manifest is built beside them; outlet_actor_tone at the end).
+# ``relations`` has rows only for a role-aware tone method (the parse is what costs: see README).
 BATCH_TABLES = ("articles", "sentences", "mentions", "frame_hits", "article_actor_tone", "frame_rates",
-                "actor_frames")
+                "actor_frames", "relations")
 OUTPUT_TABLES = ("articles", "manifest", "sentences", "mentions", "frame_hits", "article_actor_tone",
-                 "frame_rates", "actor_frames", "outlet_actor_tone")
+                 "frame_rates", "actor_frames", "outlet_actor_tone", "relations")
 # Article fields the scoring reads: a change in any of them re-scores the article.
 CACHE_KEY_FIELDS = ("article_id", "outlet", "text")
 # Fields copied through to the articles / manifest tables unchanged: always taken from the current
@@ -149,6 +150,8 @@ def config_digest(method: str, actors_path: Path = config.ACTORS_YAML,
 
     parts = [SCHEMA_VERSION, method, _file_digest(actors_path), _file_digest(frames_path),
              version("vaderSentiment"), str(config.MAX_ARTICLE_CHARS)]
+    if pipeline.role_aware(method):      # roles read the verb and cue lexicons and the parser
+        parts += [_file_digest(config.VERBS_YAML), _file_digest(config.STANCE_CUES_YAML), version("spacy")]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
@@ -610,8 +613,8 @@ def score_corpus(corpus_path: Path | str | None, out_dir: Path | str, *, jobs: i
     method = method or DEFAULT_TONE_METHOD
     if fmt not in FORMATS:
         raise ScaleError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if method not in tone.METHOD_NAMES:
-        raise ScaleError(f"unknown tone method {method!r}; choose one of {', '.join(tone.METHOD_NAMES)}")
+    if method not in tone.ALL_METHOD_NAMES:
+        raise ScaleError(f"unknown tone method {method!r}; choose one of {', '.join(tone.ALL_METHOD_NAMES)}")
     jobs = jobs or os.cpu_count() or 1
     out_dir = Path(out_dir)
     actor_names = list(_worker_state(method)[0].names)   # also loads what forked workers inherit
@@ -706,6 +709,11 @@ def _run_batches(runner: _Engine, batches: Iterable[pd.DataFrame], cache: Cache 
     return _in_submission_order(runner, submitted(), collect)
 
 
+def relation_columns() -> list[str]:
+    from analysis import relations
+    return relations.RELATION_COLUMNS
+
+
 def _empty_tables() -> dict[str, pd.DataFrame]:
     """Zero-row tables with the study's columns (``tone`` aggregation cannot take zero articles)."""
     columns = {
@@ -718,6 +726,7 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
         "frame_rates": frame_matching.FRAME_RATE_COLUMNS,
         "actor_frames": frame_matching.ACTOR_FRAME_COLUMNS,
         "outlet_actor_tone": tone.OUTLET_AGGREGATE_COLUMNS,
+        "relations": relation_columns(),
         UNITS_TABLE: UNIT_COLUMNS,
     }
     return {name: pd.DataFrame(columns=list(cols)) for name, cols in columns.items()}
@@ -735,7 +744,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scheduler", default=None,
                         help="dask scheduler address (tcp://host:8786); default: a LocalCluster of --jobs workers")
     parser.add_argument("--tone-method", default=DEFAULT_TONE_METHOD,
-                        help=f"tone method (default: {DEFAULT_TONE_METHOD}); one of {', '.join(tone.METHOD_NAMES)}")
+                        help=f"tone method (default: {DEFAULT_TONE_METHOD}); one of {', '.join(tone.ALL_METHOD_NAMES)}")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per task")
     parser.add_argument("--format", dest="fmt", choices=FORMATS, default="parquet",
                         help="table format; csv loads each table whole (small runs)")

@@ -114,11 +114,25 @@ def method_label(name: str) -> str:
     return METHOD_LABELS.get(name, name)
 
 
+# Any base method can be asked for role-aware: "<base>+roles" (``analysis.roles.RoleAwareTone``).
+ROLE_AWARE_SUFFIX = "+roles"
+ROLE_AWARE_METHOD_NAMES = tuple(f"{name}{ROLE_AWARE_SUFFIX}" for name in METHOD_NAMES)
+ALL_METHOD_NAMES = METHOD_NAMES + ROLE_AWARE_METHOD_NAMES
+
+
 @functools.lru_cache(maxsize=None)
 def get_method(name: str) -> ToneScorer:
-    """The tone scorer called ``name`` (loaded once per process)."""
+    """The tone scorer called ``name`` (loaded once per process); ``<base>+roles`` wraps the base
+    method in the role rules of ``analysis.roles``.
+
+    >>> get_method("lexicon_attribution+roles").name
+    'lexicon_attribution+roles'
+    """
+    if name.endswith(ROLE_AWARE_SUFFIX) and name[:-len(ROLE_AWARE_SUFFIX)] in _METHOD_LOADERS:
+        from analysis.roles import RoleAwareTone
+        return RoleAwareTone(get_method(name[:-len(ROLE_AWARE_SUFFIX)]))
     if name not in _METHOD_LOADERS:
-        raise ValueError(f"unknown tone method {name!r}; choose one of {', '.join(METHOD_NAMES)}")
+        raise ValueError(f"unknown tone method {name!r}; choose one of {', '.join(ALL_METHOD_NAMES)}")
     return _METHOD_LOADERS[name]()
 
 

@@ -40,7 +40,9 @@ NEWSMTSC_SPLITS = ("rw_dev", "rw_test", "mt_dev", "mt_test")
 PERSENT_SPLITS = ("dev", "random_test")
 BENCHMARKS = tuple([("newsmtsc", s) for s in NEWSMTSC_SPLITS] + [("persent", s) for s in PERSENT_SPLITS]
                    + [("vader_nyt", "all")])
-DEFAULT_METHODS = ("vader_sentence", "vader_window", "lexicon_attribution", "minilm_logreg")
+# The role-aware wrappers (analysis.roles) of the two methods a role-aware default may be built on.
+DEFAULT_METHODS = ("vader_sentence", "vader_window", "lexicon_attribution", "minilm_logreg",
+                   "lexicon_attribution+roles", "minilm_logreg+roles")
 # Published anchor: RoBERTa GRU-TSC, NewsMTSC test F1m (Hamborg & Donnay 2021, Table 2).
 PUBLISHED_ANCHOR_F1M = {"rw": 0.831, "mt": 0.825}
 # PerSenT document thresholds searched on dev: negative cut <= positive cut, both on this grid.
@@ -489,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m analysis validate [--json] [--methods a b ...] [--out DIR] [--figures DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m analysis validate")
     parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
-    parser.add_argument("--methods", nargs="+", default=None, choices=list(DEFAULT_METHODS))
+    parser.add_argument("--methods", nargs="+", default=None, choices=list(tone.ALL_METHOD_NAMES))
     parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR)
     parser.add_argument("--figures", type=Path, default=config.FIGURES_DIR)
     args = parser.parse_args(argv)
