@@ -406,7 +406,7 @@ def method_agreement(references: Sequence[Sheet], methods: Sequence[str] | None 
     actor_lexicon = actor_lexicon or lexicons.load_actors()
     units = references[0].table
     rows, confusion, notes = [], [], []
-    for method in (tone.METHOD_NAMES if methods is None else methods):
+    for method in (tone.ALL_METHOD_NAMES if methods is None else methods):
         if not tone.method_available(method):
             notes.append(f"tone method {method} is unavailable here: skipped")
             continue
@@ -675,9 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.lexicons import LexiconError
 
     args = build_parser().parse_args(argv)
-    unknown = [m for m in (args.methods or []) if m not in tone.METHOD_NAMES]
+    unknown = [m for m in (args.methods or []) if m not in tone.ALL_METHOD_NAMES]
     if unknown:
-        print(f"error: unknown --method {unknown[0]!r}; choose from {', '.join(tone.METHOD_NAMES)}", file=sys.stderr)
+        print(f"error: unknown --method {unknown[0]!r}; choose from {', '.join(tone.ALL_METHOD_NAMES)}", file=sys.stderr)
         return 2
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         print(f"error: --out {args.out} is a file; give a folder", file=sys.stderr)
