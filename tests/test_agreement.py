@@ -152,7 +152,7 @@ def test_unavailable_methods_are_skipped_with_a_note(monkeypatch):
         raise tone.ToneMethodUnavailable("not here")
 
     monkeypatch.setitem(tone._METHOD_LOADERS, "test_missing", unavailable)
-    monkeypatch.setattr(tone, "METHOD_NAMES", ("vader_sentence", "test_missing"))
+    monkeypatch.setattr(tone, "ALL_METHOD_NAMES", ("vader_sentence", "test_missing"))
     sheet = agreement.Sheet("coder_a", None, "mentions", mention_sheet(["pos", "neg", "pos"]))
     scores, _, notes = agreement.method_agreement([sheet])
     assert set(scores["method"]) == {"vader_sentence"}
