@@ -58,7 +58,10 @@ CODERS_COLUMNS = ["units", "variable", "level", "group_by", "group", "n_coders",
 METHODS_COLUMNS = ["units", "variable", "method", "reference", "group_by", "group", "n_units", "alpha_nominal",
                    "alpha_ordinal", "macro_f1", "accuracy", "note"]
 CONFUSION_COLUMNS = ["units", "variable", "method", "reference", "group", "reference_code", "method_code", "n"]
-FRAMES_COLUMNS = ["frame", "reference", "n_hits", "n_coded", "n_yes", "precision", "ci_low", "ci_high"]
+FRAMES_COLUMNS = ["frame", "hits", "reference", "n_hits", "n_coded", "n_yes", "precision", "ci_low", "ci_high"]
+# Which hits a frame-precision row counts: every hit of the sheet (the lexicon as it was coded), or
+# only those the run's lexicon still finds (after a lexicon change; new hits are not coded).
+HITS_CODED, HITS_CURRENT = "as_coded", "current_lexicon"
 RELATIONS_COLUMNS = ["reference", "n_units", "n_coded", "n_machine", "n_coded_yes", "n_both",
                      "precision", "precision_ci_low", "precision_ci_high", "recall", "recall_ci_low",
                      "recall_ci_high", "stance_n", "stance_alpha", "stance_macro_f1", "stance_accuracy", "note"]
@@ -429,20 +432,37 @@ def method_agreement(references: Sequence[Sheet], methods: Sequence[str] | None 
 
 # --- frame hits and relations ------------------------------------------------------------------------------
 
-def frame_precision(references: Sequence[Sheet]) -> pd.DataFrame:
-    """Per frame (and all frames) and reference sheet: share of coded hits coded ``yes``, Wilson 95% interval."""
+def frame_precision(references: Sequence[Sheet], frame_hits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per frame (and all frames) and reference sheet: share of coded hits coded ``yes``, Wilson 95% interval.
+
+    Rows with ``hits = as_coded`` count every hit of the sheet; with ``frame_hits`` (the run's table)
+    also rows with ``hits = current_lexicon``: only the sheet's hits that the run's lexicon still
+    finds (the same frame over the same words), so a lexicon change can be read before and after.
+    """
+    current = None if frame_hits is None else set(frame_hit_unit_ids(frame_hits))
     rows = []
     for sheet in references:
         table = sheet.table
-        for group_by, group, ids in _groups(table, "frame_hits"):
-            codes = table.set_index("unit_id").loc[ids, "frame_present"]
-            n_coded = int((codes != "").sum())
-            n_yes = int((codes == "yes").sum())
-            low, high = wilson_interval(n_yes, n_coded)
-            rows.append({"frame": group, "reference": sheet.name, "n_hits": len(ids), "n_coded": n_coded,
-                         "n_yes": n_yes, "precision": n_yes / n_coded if n_coded else math.nan,
-                         "ci_low": low, "ci_high": high})
+        subsets = [(HITS_CODED, table)]
+        if current is not None:
+            subsets.append((HITS_CURRENT, table[table["unit_id"].isin(current)]))
+        for hits, subset in subsets:
+            for group_by, group, ids in _groups(subset, "frame_hits"):
+                codes = subset.set_index("unit_id").loc[ids, "frame_present"]
+                n_coded = int((codes != "").sum())
+                n_yes = int((codes == "yes").sum())
+                low, high = wilson_interval(n_yes, n_coded)
+                rows.append({"frame": group, "hits": hits, "reference": sheet.name, "n_hits": len(ids),
+                             "n_coded": n_coded, "n_yes": n_yes,
+                             "precision": n_yes / n_coded if n_coded else math.nan, "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows, columns=FRAMES_COLUMNS)
+
+
+def frame_hit_unit_ids(frame_hits: pd.DataFrame) -> list[str]:
+    """The coding ``unit_id`` of every row of a frame-hits table (as ``coding.frame_hit_units`` makes them)."""
+    return [coding.unit_id(a, str(sentence), frame, int(start), int(end)) for a, sentence, frame, start, end in
+            zip(frame_hits["article_id"], frame_hits["sentence"], frame_hits["frame"], frame_hits["start"],
+                frame_hits["end"])]
 
 
 STANCE_CODES = coding.CODE_COLUMNS["relations"]["stance"]
@@ -503,7 +523,8 @@ def load_sheets(coders: Sequence[Path], adjudicated: Path | None = None) -> tupl
 
 def agreement_tables(coders: Sequence[Sheet], adjudicated: Sheet | None = None, *,
                      methods: Sequence[str] | None = None, mentions: pd.DataFrame | None = None,
-                     relations: pd.DataFrame | None = None, actor_lexicon=None) -> dict[str, pd.DataFrame]:
+                     relations: pd.DataFrame | None = None, actor_lexicon=None,
+                     frame_hits: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The agreement tables (``TABLE_NAMES``) of one kind's sheets; empty tables where they do not apply."""
     kind = (list(coders) or [adjudicated])[0].kind
     references = list(coders) + ([adjudicated] if adjudicated is not None else [])
@@ -518,7 +539,7 @@ def agreement_tables(coders: Sequence[Sheet], adjudicated: Sheet | None = None, 
         tables["agreement_methods"], tables["agreement_confusion"] = scores, confusion
         notes += more
     elif kind == "frame_hits":
-        tables["agreement_frames"] = frame_precision(references)
+        tables["agreement_frames"] = frame_precision(references, frame_hits)
     else:
         tables["agreement_relations"] = relation_agreement(references, relations)
         if relations is None:
@@ -584,7 +605,8 @@ def study_agreement(coding_dir: Path, tables: Mapping[str, pd.DataFrame], *, met
             continue
         sheets, adjudicated = loaded[kind]
         parts.append(agreement_tables(sheets, adjudicated, methods=methods, mentions=tables.get("mentions"),
-                                      relations=tables.get("relations"), actor_lexicon=actor_lexicon))
+                                      relations=tables.get("relations"), actor_lexicon=actor_lexicon,
+                                      frame_hits=tables.get("frame_hits")))
     combined = combine(parts)
     combined["agreement_notes"] = pd.concat([pd.DataFrame(notes, columns=NOTES_COLUMNS),
                                              combined["agreement_notes"]], ignore_index=True)
@@ -595,7 +617,7 @@ TABLE_KEYS = {
     "agreement_coders": ["units", "variable", "level", "group_by", "group"],
     "agreement_methods": ["units", "variable", "method", "reference", "group_by", "group"],
     "agreement_confusion": ["units", "variable", "method", "reference", "group", "reference_code", "method_code"],
-    "agreement_frames": ["frame", "reference"],
+    "agreement_frames": ["frame", "hits", "reference"],
     "agreement_relations": ["reference"],
     "agreement_notes": ["units", "note"],
 }
@@ -661,7 +683,7 @@ def _summary(tables: Mapping[str, pd.DataFrame]) -> str:
         lines.append(f"method  {row.variable} {row.method} vs {row.reference}: alpha = {row.alpha_nominal:.3f}, "
                      f"macro-F1 = {row.macro_f1:.3f} (n = {row.n_units})")
     for row in tables["agreement_frames"].itertuples(index=False):
-        lines.append(f"frame   {row.frame} ({row.reference}): precision = {row.precision:.3f} "
+        lines.append(f"frame   {row.frame} ({row.reference}, {row.hits}): precision = {row.precision:.3f} "
                      f"[{row.ci_low:.3f}, {row.ci_high:.3f}] (n = {row.n_coded})")
     for row in tables["agreement_relations"].itertuples(index=False):
         lines.append(f"relations vs {row.reference}: precision = {row.precision:.3f}, recall = {row.recall:.3f}, "

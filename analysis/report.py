@@ -899,12 +899,18 @@ def _agreement_html(inputs: ReportInputs) -> str:
     frames = tables.get("agreement_frames")
     if frames is not None and len(frames):
         shown = frames[frames["reference"] == agreement.ADJUDICATED] if (frames["reference"] == agreement.ADJUDICATED).any() else frames
-        table = pd.DataFrame({"frame": shown["frame"], "codes": shown["reference"], "hits coded": shown["n_coded"],
+        hits_label = {agreement.HITS_CODED: "as coded", agreement.HITS_CURRENT: "this run's lexicon"}
+        table = pd.DataFrame({"frame": shown["frame"], "hits": shown["hits"].map(hits_label).fillna(shown["hits"]),
+                              "codes": shown["reference"], "hits coded": shown["n_coded"],
                               "coded yes": shown["n_yes"], "precision": shown["precision"].round(AGREEMENT_DECIMALS),
                               "95% Wilson interval": [f"[{lo:.{AGREEMENT_DECIMALS}f}, {hi:.{AGREEMENT_DECIMALS}f}]"
                                                       if pd.notna(lo) else "" for lo, hi in zip(shown["ci_low"], shown["ci_high"])]})
         parts += ["<h3>Frame hits: precision of the frame dictionaries</h3>",
-                  "<p>Share of dictionary hits whose coders say the term is used in the frame's sense.</p>",
+                  "<p>Share of dictionary hits whose coders say the term is used in the frame's sense. "
+                  "<i>As coded</i>: every hit of the coded sheet (the lexicon when the sample was drawn); "
+                  "<i>this run's lexicon</i>: only the coded hits the run's lexicon still finds. The lexicon's "
+                  "changes since the sample was drawn were chosen after reading these precisions (see the "
+                  "lexicon's changelog), so the second figure is in-sample.</p>",
                   html_table(table, numeric=("hits coded", "coded yes", "precision"))]
     relations = tables.get("agreement_relations")
     if relations is not None and len(relations):

@@ -193,6 +193,24 @@ def test_frame_precision_with_wilson_interval():
     assert table.loc["all", "n_yes"] == 2 and table.loc["all", "n_hits"] == 3
 
 
+def test_frame_precision_under_the_current_lexicon_counts_only_hits_it_still_finds():
+    sheet_table = frame_sheet(["yes", "no", "yes"])
+    # the run's lexicon still finds "ally" (f2) and no longer "troops" (f1): unit ids as the sheets make them
+    sentences = {"ally": "The ally here.", "troops": "The troops here."}
+    sheet_table["unit_id"] = [coding.unit_id("a1", "The army here.", "security_military", 4, 8),
+                              coding.unit_id("a1", sentences["troops"], "security_military", 4, 10),
+                              coding.unit_id("a1", sentences["ally"], "partnership", 4, 8)]
+    current_hits = pd.DataFrame({"article_id": ["a1"], "sentence": [sentences["ally"]], "frame": ["partnership"],
+                                 "start": [4], "end": [8]})
+    sheet = agreement.Sheet("adjudicated", None, "frame_hits", sheet_table)
+    table = agreement.frame_precision([sheet], current_hits).set_index(["frame", "hits"])
+    assert table.loc[("all", agreement.HITS_CODED), "n_hits"] == 3
+    assert table.loc[("all", agreement.HITS_CODED), "precision"] == pytest.approx(2 / 3)
+    assert table.loc[("all", agreement.HITS_CURRENT), "n_hits"] == 1
+    assert table.loc[("all", agreement.HITS_CURRENT), "precision"] == 1.0
+    assert ("security_military", agreement.HITS_CURRENT) not in table.index
+
+
 def relation_sheet(relations, stances):
     rows = [{"unit_id": f"r{i}", "article_id": "a1", "sentence_index": 0, "source": s, "target": t,
              "sentence_marked": "[[Russia]] and {{US}}", "context_before": "", "relation": r, "stance": st,
