@@ -25,7 +25,7 @@ from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from analysis import compare, config, io, text
+from analysis import compare, config, evidence, io, text
 
 NOT_MENTIONED = "not mentioned"
 EVIDENCE_KWIC_CHARS = 60           # characters of context either side of a frame term (kwic_table)
@@ -170,6 +170,7 @@ table.summary td:first-child,table.summary th:first-child{position:sticky;left:0
 min-width:6rem;box-shadow:1px 0 0 #ccc}
 table.summary th:first-child{background:#f3f3f3}
 .nw{white-space:nowrap}
+.weak{color:#666}
 .table-scroll{overflow-x:auto;max-width:100%}
 .table-scroll.tall{max-height:75vh;overflow-y:auto}
 .table-scroll.tall thead th{position:sticky;top:0;z-index:1}
@@ -276,8 +277,10 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def format_tone(mean: float, low: float, high: float, n: int) -> str:
-    """"mean [low, high] (n = k)"; "not mentioned" when n == 0; no interval when n < 2.
+def format_tone(mean: float, low: float, high: float, n: int, weak: bool = False) -> str:
+    """"mean [low, high] (n = k)"; "not mentioned" when n == 0; no interval when n < 2. ``weak``
+    (fewer than ``config.MIN_EVIDENCE_SENTENCES`` sentences): the value in round brackets, as the
+    figures print it, so it is not read as an outlet's tone.
 
     >>> format_tone(0.1234, -0.2, 0.4, 5)
     '+0.12 [-0.20, +0.40] (n = 5)'
@@ -285,12 +288,43 @@ def format_tone(mean: float, low: float, high: float, n: int) -> str:
     'not mentioned'
     >>> format_tone(0.5, float("nan"), float("nan"), 1)
     '+0.50 [no interval, n < 2] (n = 1)'
+    >>> format_tone(0.4, 0.1, 0.7, 2, weak=True)
+    '(+0.40 [+0.10, +0.70]) (n = 2)'
     """
     if not n or pd.isna(mean):
         return NOT_MENTIONED
     if pd.isna(low) or pd.isna(high):
-        return f"{_fmt(mean)} [no interval, n < 2] (n = {int(n)})"
-    return f"{_fmt(mean)} [{_fmt(low)}, {_fmt(high)}] (n = {int(n)})"
+        value = f"{_fmt(mean)} [no interval, n < 2]"
+    else:
+        value = f"{_fmt(mean)} [{_fmt(low)}, {_fmt(high)}]"
+    return f"({value}) (n = {int(n)})" if weak else f"{value} (n = {int(n)})"
+
+
+def format_interval(value: float, low: float, high: float, decimals: int = 1, sign: bool = False) -> str:
+    """"value [low, high]" ("value" alone when the interval is missing).
+
+    >>> format_interval(39.21, 22.14, 64.9), format_interval(0.5, float("nan"), 1.0, 2, sign=True)
+    ('39.2 [22.1, 64.9]', '+0.50')
+    """
+    if pd.isna(value):
+        return ""
+    if pd.isna(low) or pd.isna(high):
+        return _fmt(value, decimals, sign)
+    return f"{_fmt(value, decimals, sign)} [{_fmt(low, decimals, sign)}, {_fmt(high, decimals, sign)}]"
+
+
+def _is_weak(row) -> bool:
+    """Whether a tone cell is below the evidence rule (its ``enough_evidence``, else its n)."""
+    if "enough_evidence" in row and pd.notna(row["enough_evidence"]):
+        return not _truthy(row["enough_evidence"])
+    return not bool(evidence.enough_evidence(int(row["n_sentences"]))[0])
+
+
+def _truthy(value) -> bool:
+    """A boolean cell read back from CSV (True/False, or the strings 'True'/'False')."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
 
 
 def html_table(df: pd.DataFrame, numeric: Sequence[str] = (), scroll: bool = True,
@@ -436,23 +470,77 @@ def validated_accuracy(processed_dir: Path, method: str) -> list[tuple[str, floa
 
 # --- summary --------------------------------------------------------------------------------------
 
+NO_CLEAR_TOP = evidence.NO_CLEAR_TOP_FRAME
+TOP_FRAME_COLUMN = "top frame (hits per 1,000 words [95% interval])"
+
+
+def outlet_frame_rates(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The run's ``outlet_frame_rates`` table, or (tables from ``score``, without it) the same
+    computed from ``frame_rates`` (frames labelled by their ids)."""
+    if "outlet_frame_rates" in tables:
+        return tables["outlet_frame_rates"]
+    from analysis import frames
+
+    rates = tables.get("frame_rates")
+    if rates is None or rates.empty:
+        return pd.DataFrame(columns=["outlet", "frame", "frame_label", "hits", "rate_per_1000_words",
+                                     "ci_low", "ci_high", "enough_evidence"])
+    return frames.outlet_frame_rates(rates)
+
+
+def top_frame_text(row, frame_labels: Mapping[str, str] | None = None,
+                   labels_of: Mapping[str, str] | None = None) -> str:
+    """One row of ``evidence.top_frames`` as text: the leader's rate and interval against the
+    runner-up's, and "no clear top frame" when the intervals overlap.
+
+    >>> row = {"top_frame": "no clear top frame", "frame": "ceremony", "rate_per_1000_words": 39.2,
+    ...        "ci_low": 22.1, "ci_high": 64.9, "runner_up": "partnership", "runner_up_rate": 18.3,
+    ...        "runner_up_ci_low": 7.3, "runner_up_ci_high": 37.7}
+    >>> top_frame_text(row)
+    'ceremony 39.2 [22.1, 64.9] vs partnership 18.3 [7.3, 37.7]: no clear top frame'
+    """
+    if row["top_frame"] == evidence.NO_FRAME_HITS:
+        return evidence.NO_FRAME_HITS
+
+    def name(frame) -> str:
+        return (labels_of or {}).get(frame) or frame_label(str(frame), frame_labels)
+
+    text_ = f"{name(row['frame'])} {format_interval(row['rate_per_1000_words'], row['ci_low'], row['ci_high'])}"
+    if row.get("runner_up") is not None and pd.notna(row.get("runner_up")):
+        text_ += (f" vs {name(row['runner_up'])} "
+                  f"{format_interval(row['runner_up_rate'], row['runner_up_ci_low'], row['runner_up_ci_high'])}")
+    return text_ + (f": {NO_CLEAR_TOP}" if row["top_frame"] == NO_CLEAR_TOP else "")
+
+
+def top_frame_table(tables: Mapping[str, pd.DataFrame],
+                    frame_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per outlet: ``evidence.top_frames`` of the outlet frame rates plus its text (``top_frame_text``):
+    a frame is named top only when its 95% interval clears the runner-up's."""
+    rates = outlet_frame_rates(tables)
+    if rates.empty:
+        return pd.DataFrame(columns=["outlet", "top_frame", "text"])
+    labels_of = ({str(f): str(l) for f, l in zip(rates["frame"], rates["frame_label"])
+                  if pd.notna(l) and str(l) != str(f)} if "frame_label" in rates else {})
+    labels_of.update({k: v for k, v in (frame_labels or {}).items() if v})
+    top = evidence.top_frames(rates, label=False)
+    top["top_frame"] = [t if t in (NO_CLEAR_TOP, evidence.NO_FRAME_HITS) else labels_of.get(t, frame_label(t))
+                        for t in top["top_frame"]]
+    top["text"] = [top_frame_text(r, frame_labels, labels_of) for _, r in top.iterrows()]
+    return top
+
+
 def summary_table(tables: Mapping[str, pd.DataFrame],
                   frame_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per outlet: tone toward each core actor as mean [95% CI] (n) or "not mentioned";
-    top frame by rate per 1,000 words (named by ``frame_labels`` when given)."""
+    """Per outlet: tone toward each core actor as mean [95% CI] (n) or "not mentioned" (in round
+    brackets below ``config.MIN_EVIDENCE_SENTENCES`` sentences); the top frame by rate per 1,000
+    words only when its interval clears the runner-up's (``top_frame_table``)."""
     tone = tables["outlet_actor_tone"]
     articles = tables["articles"]
     labels = _labels(articles)
     actors = compare.core_actors(tone["actor"].unique())
     outlets = sorted(articles["outlet"].astype(str).unique())
     indexed = tone.set_index(["outlet", "actor"])
-    top = {}
-    if "frame_rates" in tables and not tables["frame_rates"].empty:
-        best = compare.top_frames(compare.frame_profile(tables["frame_rates"]))
-        top = {r.outlet: (f"{frame_label(r.top_frame, frame_labels)} "
-                          f"({r.rate_per_1000_words:.1f} per 1,000 words, "
-                          f"{int(r.hits)} hits)" if r.top_frame else "no frame term found")
-               for r in best.itertuples(index=False)}
+    top = dict(zip(*[top_frame_table(tables, frame_labels)[c] for c in ("outlet", "text")]))
     rows = []
     for outlet in outlets:
         row = {"outlet": labels.get(outlet, outlet)}
@@ -460,40 +548,78 @@ def summary_table(tables: Mapping[str, pd.DataFrame],
             if (outlet, actor) in indexed.index:
                 r = indexed.loc[(outlet, actor)]
                 row[actor] = format_tone(r["tone_mean"], r["ci_low"], r["ci_high"],
-                                         int(r["n_sentences"]))
+                                         int(r["n_sentences"]), weak=_is_weak(r))
             else:
                 row[actor] = NOT_MENTIONED
-        row["top frame (rate)"] = top.get(outlet, "")
+        row[TOP_FRAME_COLUMN] = top.get(outlet, "")
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+def _cells_differ(cells: pd.DataFrame) -> tuple[object, object] | None:
+    """Of the pairs of cells (rows) whose 95% intervals do not overlap (``evidence.differs``), the one
+    with the largest difference in mean tone, as (higher, lower); None when every pair overlaps."""
+    ranked = cells.dropna(subset=["tone_mean"]).sort_values(["tone_mean", "outlet"], ascending=[False, True])
+    best = None
+    for i, high in enumerate(ranked.itertuples(index=False)):
+        for low in list(ranked.itertuples(index=False))[i + 1:]:
+            gap = high.tone_mean - low.tone_mean
+            if evidence.differs(high.ci_low, high.ci_high, low.ci_low, low.ci_high) and (best is None or gap > best[0]):
+                best = (gap, high._asdict(), low._asdict())
+    return None if best is None else (best[1], best[2])
+
+
 def _summary_notes(tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Neutral, factual one-liners derived from the tables (no interpretation)."""
+    """Neutral, factual one-liners derived from the tables (no interpretation). A difference between
+    outlets is stated only when it exceeds its uncertainty (``evidence.differs``)."""
     tone = tables["outlet_actor_tone"]
     actors = compare.core_actors(tone["actor"].unique())
     core = tone[tone["actor"].isin(actors)]
+    labels = _labels(tables["articles"])
     notes = []
     missing = core[core["n_sentences"] == 0]
     if len(missing):
-        labels = _labels(tables["articles"])
         pairs = "; ".join(f"{labels.get(o, o)}: {a}" for o, a in
                           sorted(zip(missing["outlet"], missing["actor"])))
         notes.append(f"Not mentioned (no tone can be computed): {pairs}.")
     minimum = _min_evidence()
-    small = core[(core["n_sentences"] > 0) & (core["n_sentences"] < minimum)]
-    if len(small):
-        notes.append(f"{len(small)} of {len(core)} outlet x actor cells rest on fewer than "
-                     f"{minimum} sentences; their intervals are wide or missing and should not be "
-                     "compared as if they were precise.")
+    weak = core[(core["n_sentences"] > 0) & core.apply(_is_weak, axis=1)] if len(core) else core
+    if len(weak):
+        notes.append(f"Values in round brackets: fewer than {minimum} sentences: not read "
+                     f"({len(weak)} of {len(core)} outlet x actor cells); their intervals are wide or "
+                     "missing and should not be compared as if they were precise.")
+    readable = core[(core["n_sentences"] > 0) & ~core.apply(_is_weak, axis=1)] if len(core) else core
+    for actor in actors:
+        cells = readable[readable["actor"] == actor]
+        if len(cells) < 2:
+            continue
+        pair = _cells_differ(cells)
+        if pair is None:
+            notes.append(f"Tone toward {actor}: no two of the {len(cells)} outlets with at least {minimum} "
+                         "sentences differ beyond their 95% intervals.")
+        else:
+            high, low = pair
+            notes.append(f"Tone toward {actor} is higher in {labels.get(high['outlet'], high['outlet'])} "
+                         f"({format_interval(high['tone_mean'], high['ci_low'], high['ci_high'], 2, True)}) "
+                         f"than in {labels.get(low['outlet'], low['outlet'])} "
+                         f"({format_interval(low['tone_mean'], low['ci_low'], low['ci_high'], 2, True)}): "
+                         "the 95% intervals do not overlap.")
+    top = top_frame_table(tables)
+    unclear = top[top["top_frame"] == NO_CLEAR_TOP]
+    if len(top) and len(unclear):
+        notes.append(f"{len(unclear)} of {len(top)} outlets have no clear top frame: the highest frame rate's "
+                     "95% interval overlaps the next one's.")
     return notes
 
 
 def _summary_html(inputs: ReportInputs) -> str:
     notes = "".join(f"<li>{_e(n)}</li>" for n in _summary_notes(inputs.tables))
+    minimum = _min_evidence()
     return ("<p>Tone toward each core actor per outlet: mean [95% interval] (n = sentences), or "
-            f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral). "
-            "Top frame: the frame with the most dictionary hits per 1,000 words. The sentences "
+            f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral); "
+            f"in round brackets when fewer than {minimum} sentences stand behind it (not read). "
+            "Top frame: the frame with the most dictionary hits per 1,000 words, named only when its "
+            f"95% interval clears the runner-up's ('{NO_CLEAR_TOP}' otherwise). The sentences "
             "behind every cell are in the <a href=\"#evidence\">evidence tables</a>.</p>"
             + html_table(summary_table(inputs.tables, inputs.frame_labels), table_class="summary",
                          cell_html=_summary_cell)
@@ -501,16 +627,20 @@ def _summary_html(inputs: ReportInputs) -> str:
 
 
 def _summary_cell(column: str, value) -> str:
-    """A tone cell breaks only between its interval and its n: '+0.06 [-0.10, +0.22] | (n = 20)'.
+    """A tone cell breaks only between its interval and its n: '+0.06 [-0.10, +0.22] | (n = 20)';
+    a cell below the evidence rule (in round brackets) is greyed.
 
     >>> _summary_cell("Russia", "+0.06 [-0.10, +0.22] (n = 20)")
     '<span class="nw">+0.06 [-0.10, +0.22]</span> <span class="nw">(n = 20)</span>'
+    >>> _summary_cell("US", "(-0.70 [no interval, n < 2]) (n = 1)")
+    '<span class="nw weak">(-0.70 [no interval, n &lt; 2])</span> <span class="nw weak">(n = 1)</span>'
     """
     value = "" if pd.isna(value) else str(value)
     head, sep, n = value.rpartition(" (n = ")
     if not sep:
         return _e(value)
-    return f"<span class=\"nw\">{_e(head)}</span> <span class=\"nw\">({_e('n = ' + n)}</span>"
+    cls = "nw weak" if head.startswith("(") else "nw"
+    return f"<span class=\"{cls}\">{_e(head)}</span> <span class=\"{cls}\">({_e('n = ' + n)}</span>"
 
 
 # --- how we did this ------------------------------------------------------------------------------

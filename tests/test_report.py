@@ -131,12 +131,63 @@ def test_summary_table_cells(study):
     tables = report.load_processed(processed)
     summary = report.summary_table(tables, {"diplomacy": "Diplomacy & talks"}).set_index("outlet")
     bnn = summary.loc["BNN <Breaking> & Co"]
-    # synthetic CI for n >= 2 is [min - 0.1, max + 0.1] of tones 0.2, 0.6
-    assert bnn["Russia"] == "+0.40 [+0.10, +0.70] (n = 2)"
+    # synthetic CI for n >= 2 is [min - 0.1, max + 0.1] of tones 0.2, 0.6; n = 2 < 3: in round brackets
+    assert bnn["Russia"] == "(+0.40 [+0.10, +0.70]) (n = 2)"
     assert bnn["NATO"] == report.NOT_MENTIONED
-    assert bnn["US"] == "-0.70 [no interval, n < 2] (n = 1)"
-    # Al Mayadeen: diplomacy 2 hits / 22 words = 90.9 per 1,000 beats conflict 1 hit
-    assert summary.loc["Al Mayadeen English", "top frame (rate)"].startswith("Diplomacy & talks (90.9")
+    assert bnn["US"] == "(-0.70 [no interval, n < 2]) (n = 1)"
+    # Al Mayadeen (22 words, one article: exact Poisson intervals): diplomacy 2 hits = 90.9 per 1,000
+    # [0.242, 7.225] x 1000 / 22; conflict 1 hit = 45.5 [0.0253, 5.572] x 1000 / 22: they overlap
+    assert summary.loc["Al Mayadeen English", report.TOP_FRAME_COLUMN] == (
+        "Diplomacy & talks 90.9 [11.0, 328.4] vs conflict 45.5 [1.2, 253.3]: no clear top frame")
+
+
+def _rates(outlet, rows):
+    return pd.DataFrame([{"outlet": outlet, "frame": f, "frame_label": f.title(), "hits": h,
+                          "rate_per_1000_words": r, "ci_low": lo, "ci_high": hi, "enough_evidence": h >= 3}
+                         for f, h, r, lo, hi in rows])
+
+
+def test_top_frame_named_only_when_its_interval_clears_the_runner_up(study):
+    processed, _ = study
+    tables = report.load_processed(processed)
+    clear = _rates("almayadeen", [("ceremony", 30, 39.2, 30.1, 48.0), ("partnership", 8, 10.5, 4.5, 20.7)])
+    unclear = _rates("bnn", [("ceremony", 30, 39.2, 22.1, 64.9), ("partnership", 14, 18.3, 7.3, 37.7)])
+    none = _rates("unknown_3", [("ceremony", 0, 0.0, 0.0, 5.0)])
+    tables["outlet_frame_rates"] = pd.concat([clear, unclear, none], ignore_index=True)
+    top = report.top_frame_table(tables).set_index("outlet")
+    assert top.at["almayadeen", "top_frame"] == "Ceremony"
+    assert top.at["almayadeen", "text"] == "Ceremony 39.2 [30.1, 48.0] vs Partnership 10.5 [4.5, 20.7]"
+    assert top.at["bnn", "text"] == "Ceremony 39.2 [22.1, 64.9] vs Partnership 18.3 [7.3, 37.7]: no clear top frame"
+    assert top.at["unknown_3", "text"] == "no frame hits"
+    # the notes count the outlets without a clear top frame (bnn only; unknown_3 has no hits)
+    notes = report._summary_notes(tables)
+    assert "1 of 3 outlets have no clear top frame: the highest frame rate's 95% interval overlaps the next one's." in notes
+
+
+def test_summary_notes_name_a_difference_only_beyond_its_uncertainty(study):
+    processed, _ = study
+    tables = report.load_processed(processed)
+    tone = tables["outlet_actor_tone"].copy()
+    russia = tone["actor"] == "Russia"
+    # Russia with n = 5 everywhere: bnn +0.40 [+0.30, +0.50] and unknown_3 -0.20 [-0.30, -0.10] do not
+    # overlap (the largest gap of a non-overlapping pair); almayadeen and unknown_bbc overlap both
+    values = {"bnn": (0.4, 0.3, 0.5), "unknown_3": (-0.2, -0.3, -0.1), "almayadeen": (0.1, -0.2, 0.45),
+              "unknown_bbc": (0.0, -0.25, 0.35)}
+    for outlet, (mean, low, high) in values.items():
+        row = russia & (tone["outlet"] == outlet)
+        tone.loc[row, ["n_sentences", "tone_mean", "ci_low", "ci_high"]] = [5, mean, low, high]
+    notes = report._summary_notes(dict(tables, outlet_actor_tone=tone))
+    assert ("Tone toward Russia is higher in BNN <Breaking> & Co (+0.40 [+0.30, +0.50]) than in Unidentified "
+            "outlet 3 (-0.20 [-0.30, -0.10]): the 95% intervals do not overlap.") in notes
+    # overlapping intervals: no ranking words at all
+    tone.loc[russia & (tone["outlet"] == "unknown_3"), ["ci_low", "ci_high"]] = [-0.3, 0.35]
+    notes = report._summary_notes(dict(tables, outlet_actor_tone=tone))
+    assert ("Tone toward Russia: no two of the 4 outlets with at least 3 sentences differ beyond their 95% "
+            "intervals.") in notes
+    tone_notes = " ".join(n for n in notes if n.startswith("Tone toward")).lower()
+    assert not any(word in tone_notes for word in ("leads", "top", "higher", "lower"))
+    weak = next(n for n in notes if n.startswith("Values in round brackets"))
+    assert weak.startswith("Values in round brackets: fewer than 3 sentences: not read (7 of 16 outlet x actor cells)")
 
 
 def test_mention_evidence_table_lists_every_mention_with_filters(html):
