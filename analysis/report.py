@@ -44,6 +44,7 @@ EVIDENCE_PAGING_ABOVE = 2000
 EVIDENCE_PAGE_ROWS = 100
 MENTIONS_TABLE_ID = "evidence-mentions"
 FRAME_HITS_TABLE_ID = "evidence-frames"
+RELATIONS_TABLE_ID = "evidence-relations"
 # DataTables ships inside itables (html/dt_bundle.js + .css): the report inlines these files.
 DATATABLES_BUNDLE = ("itables", "html/dt_bundle.js")
 
@@ -94,6 +95,15 @@ FIGURES: tuple[Figure, ...] = (
            "n < 2. Wide, overlapping intervals mean the data cannot separate the outlets.",
            "Dot-and-whisker chart: one panel per core actor, one dot per outlet at its mean tone "
            "with a horizontal line for the 95% interval."),
+    Figure("tone_evidence", "tone", "The sentences behind each tone cell",
+           "One dot per sentence mentioning the actor (its tone toward the actor), spread vertically "
+           "only to be visible; diamond: the cell's mean; black bar: its 95% interval (none when "
+           f"n < 2); n at the right. Hollow dots and diamond: fewer than {config.MIN_EVIDENCE_SENTENCES} sentences, too little to "
+           "read. Shows how many sentences, and how spread out, stand behind each mean.",
+           "Dot plot: one panel per core actor, one row per outlet; each sentence is a small dot at "
+           "its tone from -1 to +1 in the outlet's colour, with the cell's mean as a black diamond "
+           f"and its interval as a black bar; cells with fewer than {config.MIN_EVIDENCE_SENTENCES} sentences are hollow and cells "
+           "the outlet never mentions read 'n/m (not mentioned)'."),
     Figure("actor_salience", "tone", "How often each outlet names each actor",
            "Alias matches per 1,000 words.",
            "Grouped bar chart: for each actor, one bar per outlet with its mentions per 1,000 "
@@ -124,6 +134,32 @@ FIGURES: tuple[Figure, ...] = (
            "TF-IDF cosine similarity between the outlets' texts (1 = identical word use).",
            "Square heatmap of outlets against outlets; each cell shows the cosine similarity "
            "from 0 to 1."),
+    Figure("relation_matrix", "relations", "Who is said to act on whom, by outlet",
+           "One matrix per outlet: rows are the source actor ('(outlet)' = the author's own voice), "
+           "columns the target; colour = mean stance of the relations stated (orange hostile, "
+           "purple supportive, -1 to +1), n = relations (one per sentence x source x target); "
+           f"\u2014 = no relation stated. Cells with fewer than {config.MIN_EVIDENCE_SENTENCES} relations are grey with a dashed "
+           "edge and their value in brackets: too little evidence to read.",
+           "Small multiples of heatmaps, one per outlet, source actors as rows and target actors as "
+           "columns; each cell shows the mean stance and its number of relations, coloured from "
+           "orange (hostile) through white to purple (supportive), grey and dashed where fewer than "
+           f"{config.MIN_EVIDENCE_SENTENCES} relations stand behind it, a dash where none is stated."),
+    Figure("group_contrasts", "comparison", "Differences between outlet groups",
+           "Difference A minus B between the outlet groups of the metadata (outlet_group): mean tone "
+           "per actor (left) and frame hits per 1,000 words (right). Points: the difference; bars: "
+           "95% article-cluster bootstrap interval; labels: n per side (A / B) and the Holm-adjusted "
+           f"permutation p. Hollow: fewer than {config.MIN_EVIDENCE_SENTENCES} sentences on a side (tone) or hits in all (frames); "
+           "no bar: a side has fewer than two articles (a description, not a test). With few "
+           "articles a side the interval understates the uncertainty: read the permutation p.",
+           "Dot-and-whisker charts in two panels per pair of groups, tone differences on the left "
+           "and frame-rate differences on the right, one row per actor or frame labelled with its n "
+           "per side and adjusted p, a vertical line at zero difference."),
+    Figure("outlet_contrasts", "comparison", "Differences between outlets",
+           "As the previous figure, for pairs of outlets with two or more articles each: difference "
+           "A minus B in mean tone per actor and in frame rates, 95% article-cluster intervals, "
+           "Holm-adjusted permutation p and n per side in the labels.",
+           "Dot-and-whisker charts in two panels per pair of outlets (tone left, frame rates right), "
+           "one row per actor or frame, a vertical line at zero difference."),
     Figure("validation_f1", "validation", "Tone methods against human labels",
            "F1 macro of every tone method on the NewsMTSC splits; dashed lines: the published "
            "RoBERTa GRU-TSC test scores (Hamborg & Donnay 2021).",
@@ -178,6 +214,7 @@ figure{margin:1.5rem 0}
 figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:0.9rem;color:#333}
 mark{background:#fff3c4;font-weight:bold;color:inherit}
+mark.source{text-decoration:underline}
 .note{color:#555;font-size:0.9rem}
 .missing-figure{border-left:3px solid #c90;padding-left:0.6rem}
 .box{border:2px solid #456;border-radius:4px;padding:0.2rem 1rem;background:#f6f8fa;margin:1rem 0}
@@ -897,6 +934,224 @@ def _evidence_html(inputs: ReportInputs) -> str:
         parts.append(evidence_table_html(
             FRAME_HITS_TABLE_ID, _frame_columns(), rows,
             f"{_count(len(rows), 'frame hit')}; the matched term is highlighted."))
+    relations = tables.get("relations")
+    if relations is not None:
+        parts.append(f"<h3 id=\"{RELATIONS_TABLE_ID}-heading\">Relations between actors</h3>")
+        if relations.empty:
+            parts.append("<p class=\"note\">No relation between actors was found in this corpus.</p>")
+        else:
+            rows = relation_rows(tables)
+            parts.append(evidence_table_html(
+                RELATIONS_TABLE_ID, _relation_columns(), rows,
+                f"{_count(len(rows), 'relation')} (one per sentence x source x target); the source "
+                "(underlined) and the target are highlighted."))
+    return "\n".join(parts)
+
+
+# --- relations: who says what about whom ---------------------------------------------------------
+
+NOT_STATED = "not stated"
+
+
+def highlight_spans(sentence: str, spans: Sequence[tuple[object, object, str]]) -> str:
+    """The sentence, escaped, with each valid (start, end, css class) span in ``<mark>``; spans out of
+    range, missing (the outlet's own voice has none) or overlapping an earlier one are skipped.
+
+    >>> highlight_spans("Putin met Kim.", [(10, 13, ""), (0, 5, "source")])
+    '<mark class="source">Putin</mark> met <mark>Kim</mark>.'
+    >>> highlight_spans("Putin met Kim.", [(0, 5, "source"), (2, 8, ""), (None, 3, "")])
+    '<mark class="source">Putin</mark> met Kim.'
+    """
+    sentence = "" if pd.isna(sentence) else str(sentence)
+    valid = []
+    for start, end, css in spans:
+        if start is None or end is None or pd.isna(start) or pd.isna(end):
+            continue
+        start, end = int(start), int(end)
+        if 0 <= start < end <= len(sentence) and all(end <= a or start >= b for a, b, _ in valid):
+            valid.append((start, end, css))
+    out, position = [], 0
+    for start, end, css in sorted(valid):
+        attrs = f" class=\"{css}\"" if css else ""
+        out += [_e(sentence[position:start]), f"<mark{attrs}>", _e(sentence[start:end]), "</mark>"]
+        position = end
+    return "".join(out) + _e(sentence[position:])
+
+
+def relation_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every relation with its outlet label, sorted by outlet, article, sentence, source, target."""
+    articles = tables["articles"]
+    labels = _labels(articles)
+    rows = compare.with_outlet(tables["relations"], articles)
+    rows["outlet_label"] = rows["outlet"].astype(str).map(lambda o: labels.get(o, o))
+    for column in ("verb", "kind", "stance_label", "voice"):
+        if column not in rows:
+            rows[column] = ""
+    return rows.sort_values(["outlet_label", "article_id", "sentence_index", "source", "target"],
+                            kind="stable").reset_index(drop=True)
+
+
+def _stance_cell(row) -> str:
+    return "" if pd.isna(getattr(row, "stance", None)) else _fmt(float(row.stance))
+
+
+def _relation_columns() -> list[Column]:
+    return [
+        Column("outlet", lambda r: _e(r.outlet_label), filter=True),
+        Column("article", lambda r: _e(r.article_id)),
+        Column("source", lambda r: _e(r.source), filter=True),
+        Column("target", lambda r: _e(r.target), filter=True),
+        Column("verb", lambda r: _e(r.verb), filter=True),
+        Column("kind", lambda r: _e(r.kind), filter=True),
+        Column("stance", _stance_cell, css="num", order=lambda r: _order_number(getattr(r, "stance", None))),
+        Column("stance label", lambda r: _e(r.stance_label), filter=True),
+        Column("voice", lambda r: _e(r.voice), filter=True),
+        Column("sentence", lambda r: highlight_spans(r.sentence, [
+            (getattr(r, "source_start", None), getattr(r, "source_end", None), "source"),
+            (getattr(r, "target_start", None), getattr(r, "target_end", None), "")]), css="sentence"),
+    ]
+
+
+def relation_edge_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per outlet, each stated edge source -> target: n relations, articles, mean stance [95%
+    interval] (in round brackets below ``config.MIN_EVIDENCE_SENTENCES`` relations), shares hostile /
+    supportive, whether it has enough evidence and whether outlets with enough evidence clearly
+    differ on the edge (from ``relation_edges``; from ``relation_matrix`` alone that column is
+    empty). Empty when the run made no relation tables."""
+    columns = ["outlet", "edge", "n", "articles", "mean stance [95% interval]", "hostile", "supportive",
+               "enough evidence", "outlets clearly differ"]
+    edges = tables.get("relation_edges")
+    if edges is None or edges.empty:
+        edges = tables.get("relation_matrix")
+        if edges is None or edges.empty:
+            return pd.DataFrame(columns=columns)
+        edges = edges.assign(edge=edges["source"].astype(str) + " -> " + edges["target"].astype(str))
+    edges = edges[edges["n"] > 0]
+    labels = _labels(tables["articles"]) if "articles" in tables else {}
+    rows = []
+    for r in edges.sort_values(["outlet", "source", "target"], kind="stable").itertuples(index=False):
+        enough = _truthy(r.enough_evidence)
+        stance = format_interval(r.stance_mean, r.ci_low, r.ci_high, TONE_DECIMALS, sign=True)
+        differ = getattr(r, "outlets_clearly_differ", None)
+        rows.append({"outlet": labels.get(r.outlet, r.outlet), "edge": r.edge, "n": int(r.n),
+                     "articles": int(r.n_articles), "mean stance [95% interval]": stance if enough else f"({stance})",
+                     "hostile": f"{r.share_hostile:.0%}", "supportive": f"{r.share_supportive:.0%}",
+                     "enough evidence": "yes" if enough else "no",
+                     "outlets clearly differ": "" if differ is None or pd.isna(differ) else
+                     ("yes" if _truthy(differ) else "no")})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def relations_narrative(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Plain sentences from the relation tables: how many relations and edges, which edges rest on
+    enough evidence, and where outlets clearly differ (non-overlapping intervals) or do not."""
+    matrix = tables.get("relation_matrix")
+    if matrix is None or matrix.empty:
+        return []
+    minimum = _min_evidence()
+    labels = _labels(tables["articles"]) if "articles" in tables else {}
+    enough = matrix[matrix["enough_evidence"].map(_truthy)]
+    n_edges = len(matrix[["source", "target"]].drop_duplicates())
+    lines = [f"{_count(int(matrix['n'].sum()), 'relation')} between actors in "
+             f"{_count(matrix['outlet'].nunique(), 'outlet')}: {_count(n_edges, 'directed edge')} "
+             f"(source -> target), {len(enough)} of {len(matrix)} outlet x edge cells with at least {minimum} "
+             "relations (the others are not read)."]
+    for r in enough.sort_values(["n", "outlet", "source", "target"], ascending=[False, True, True, True]
+                                ).head(RELATION_NARRATIVE_CELLS).itertuples(index=False):
+        lines.append(f"{labels.get(r.outlet, r.outlet)}: {r.source} -> {r.target}, n = {int(r.n)}, mean stance "
+                     f"{format_interval(r.stance_mean, r.ci_low, r.ci_high, TONE_DECIMALS, sign=True)}, "
+                     f"{r.share_hostile:.0%} hostile, {r.share_supportive:.0%} supportive.")
+    edges = tables.get("relation_edges")
+    if edges is not None and len(edges):
+        differ = sorted(set(edges.loc[edges["outlets_clearly_differ"].map(_truthy), "edge"]))
+        compared = sorted(set(edges.loc[edges["n_outlets_with_evidence"] >= 2, "edge"]))
+        if differ:
+            lines.append(f"Outlets with enough evidence clearly differ (95% intervals do not overlap) on "
+                         f"{_join(differ)}.")
+        elif compared:
+            lines.append(f"On {_join(compared)}, the outlets with enough evidence do not differ beyond their "
+                         "95% intervals.")
+        else:
+            lines.append(f"No edge has at least {minimum} relations in two outlets: outlets cannot be "
+                         "compared on any edge.")
+    return lines
+
+
+RELATION_NARRATIVE_CELLS = 5        # best-attested cells named in the text; the table lists all
+
+
+def _relations_html(inputs: ReportInputs) -> str:
+    tables = inputs.tables
+    if "relation_matrix" not in tables:
+        return ("<p class=\"note\">This run has no <code>relations</code> table (actor-to-actor relations "
+                "were not extracted), so who says what about whom is not shown.</p>")
+    lines = relations_narrative(tables)
+    parts = ["<p>A relation is a sentence in which a source actor (or the outlet's own voice, "
+             "'(outlet)') is said to act on, or speak about, a target actor; its stance runs from -1 "
+             f"(hostile) to +1 (supportive). Mean stances come with 95% intervals by the study's rule; "
+             f"edges with fewer than {_min_evidence()} relations are in round brackets (not read). The "
+             f"sentences behind every edge are in the <a href=\"#{RELATIONS_TABLE_ID}-heading\">relations "
+             "evidence table</a>.</p>"]
+    if lines:
+        parts.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>")
+    table = relation_edge_table(tables)
+    if len(table):
+        parts += ["<h3>Edges per outlet</h3>",
+                  html_table(table, numeric=("n", "articles", "hostile", "supportive"))]
+    else:
+        parts.append("<p class=\"note\">No relation between actors was found in this corpus.</p>")
+    return "\n".join(parts)
+
+
+# --- contrasts between outlet groups and outlets -----------------------------------------------------
+
+CONTRAST_TABLES = (("group_contrasts", "Between outlet groups"), ("outlet_contrasts", "Between outlets"))
+P_DECIMALS = 3
+
+
+def contrast_table(contrasts: pd.DataFrame) -> pd.DataFrame:
+    """A contrasts table for reading: difference A minus B with its interval, p, Holm-adjusted p and n
+    per side; a row whose side has fewer than two articles says "description, not a test"."""
+    from analysis import contrasts as contrasts_module
+
+    rows = []
+    for r in contrasts.itertuples(index=False):
+        tested = not (isinstance(r.note, str) and r.note)
+        decimals = TONE_DECIMALS if r.measure == "tone" else 1
+        unit = "sentences" if r.measure == "tone" else "hits"
+        p = "" if pd.isna(r.p_value) else f"{r.p_value:.{P_DECIMALS}f}"
+        p_holm = "" if pd.isna(r.p_adjusted) else f"{r.p_adjusted:.{P_DECIMALS}f}"
+        if not tested:
+            p = p_holm = ("description, not a test" if r.note == contrasts_module.NOTE_TOO_FEW else str(r.note))
+        rows.append({"measure": "tone" if r.measure == "tone" else "frame rate per 1,000 words",
+                     "item": r.item_label if isinstance(r.item_label, str) and r.item_label else r.item,
+                     "A": r.group_a, "B": r.group_b,
+                     "A value": "" if pd.isna(r.value_a) else _fmt(r.value_a, decimals, r.measure == "tone"),
+                     "B value": "" if pd.isna(r.value_b) else _fmt(r.value_b, decimals, r.measure == "tone"),
+                     "difference A - B [95% interval]": format_interval(r.difference, r.ci_low, r.ci_high,
+                                                                        decimals, sign=True),
+                     "p": p, "p (Holm)": p_holm,
+                     f"n A / B": f"{int(r.n_a)} / {int(r.n_b)} {unit}",
+                     "articles A / B": f"{int(r.n_articles_a)} / {int(r.n_articles_b)}",
+                     "enough evidence": "yes" if _truthy(r.enough_evidence) else "no"})
+    return pd.DataFrame(rows)
+
+
+def _contrasts_html(inputs: ReportInputs) -> str:
+    present = [(name, title) for name, title in CONTRAST_TABLES
+               if name in inputs.tables and len(inputs.tables[name])]
+    if not present:
+        return ("<p class=\"note\">No group or outlet contrasts in this run: they need an "
+                "<code>outlet_group</code> column with two or more groups in the article metadata, or "
+                "outlets with two or more articles each.</p>")
+    parts = ["<p>Differences A minus B, pooled over each side's articles, with 95% article-cluster "
+             "bootstrap intervals; p: permutation test of the articles' labels "
+             f"({config.PERMUTATIONS} permutations), Holm-adjusted over each table. A side with fewer "
+             "than two articles gives a description, not a test.</p>"]
+    for name, title in present:
+        table = contrast_table(inputs.tables[name])
+        parts += [f"<h3 id=\"{name}-table\">{_e(title)}</h3>",
+                  html_table(table, numeric=("A value", "B value", "p", "p (Holm)"))]
     return "\n".join(parts)
 
 
@@ -1164,7 +1419,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("corpus", "Corpus", _corpus_html),
     Section("tone", "Tone toward actors", _no_body),
     Section("framing", "Framing", _no_body),
-    Section("comparison", "Outlet comparison", _no_body),
+    Section("relations", "Who says what about whom", _relations_html),
+    Section("comparison", "Outlet comparison", _contrasts_html),
     Section("validation", "Validation against human labels", _validation_html),
     Section("agreement", "Agreement with coders", _agreement_html),
     Section("evidence", "Evidence", _evidence_html),
