@@ -81,20 +81,27 @@ class Section:
     render: Callable[[ReportInputs], str]
 
 
-# Figures in report order; "Figure N" is the place in this tuple.
+# Figures in report order (the order of their sections); "Figure N" is the place in this tuple.
 FIGURES: tuple[Figure, ...] = (
     Figure("tone_heatmap", "tone", "Tone toward each actor, per outlet",
            "Mean tone toward each core actor per outlet (sentences pooled per outlet), with "
            "n = sentences mentioning the actor. Grey hatched cells (n/m): the outlet does not "
-           "mention the actor; this is not a neutral score.",
+           "mention the actor; this is not a neutral score. Cells with fewer than "
+           f"{config.MIN_EVIDENCE_SENTENCES} sentences are grey with a dashed edge and their value in "
+           "brackets: too little evidence to read.",
            "Heatmap: one row per outlet, one column per core actor; each cell shows the mean tone "
            "from -1 (red, negative) to +1 (blue, positive) and the number of sentences, hatched "
-           "where the outlet never names the actor."),
+           "where the outlet never names the actor and grey with the value in brackets where "
+           f"fewer than {config.MIN_EVIDENCE_SENTENCES} sentences mention it."),
     Figure("tone_ci", "tone", "Tone with 95% intervals",
-           "The same means with 95% percentile-bootstrap intervals. No interval is drawn when "
-           "n < 2. Wide, overlapping intervals mean the data cannot separate the outlets.",
+           "The same means with 95% bootstrap intervals (articles resampled, then sentences, when an "
+           "outlet has several articles); n at the right. No interval is drawn when n < 2. Hollow "
+           f"points: fewer than {config.MIN_EVIDENCE_SENTENCES} sentences. Wide, overlapping intervals "
+           "mean the data cannot separate the outlets.",
            "Dot-and-whisker chart: one panel per core actor, one dot per outlet at its mean tone "
-           "with a horizontal line for the 95% interval."),
+           "with a horizontal line for the 95% interval, n beside it; hollow grey dots where fewer "
+           f"than {config.MIN_EVIDENCE_SENTENCES} sentences stand behind the mean, 'n/m (not "
+           "mentioned)' where the outlet never names the actor."),
     Figure("tone_evidence", "tone", "The sentences behind each tone cell",
            "One dot per sentence mentioning the actor (its tone toward the actor), spread vertically "
            "only to be visible; diamond: the cell's mean; black bar: its 95% interval (none when "
@@ -109,31 +116,28 @@ FIGURES: tuple[Figure, ...] = (
            "Grouped bar chart: for each actor, one bar per outlet with its mentions per 1,000 "
            "words."),
     Figure("tone_along_article", "tone", "Tone along each article",
-           "VADER compound score of every sentence in reading order, one panel per article; "
-           "circles: the author's voice, squares: quoted speech. Whole-sentence tone, not "
-           "toward a particular actor.",
-           "One small line chart per article: sentence position on the horizontal axis, sentence "
-           "tone from -1 to +1 on the vertical axis, author and quoted sentences marked "
-           "differently."),
+           "The study's tone toward each core actor in every sentence that mentions it, in reading "
+           "order, one panel per article (sentences numbered from 0, as in the evidence tables); "
+           "colour = actor; filled circles: the author's voice, open squares: quoted or attributed "
+           "speech.",
+           "One small scatter chart per article: sentence number on the horizontal axis, tone toward "
+           "the actor from -1 to +1 on the vertical axis, one coloured point per actor and sentence, "
+           "author and quoted sentences marked differently."),
     Figure("frame_profile", "framing", "Frames per outlet",
-           "Frame-lexicon hits per 1,000 words per outlet (hit counts in brackets).",
+           "Frame-lexicon hits per 1,000 words per outlet, with the 95% interval in brackets "
+           "(article-cluster bootstrap, or exact Poisson for one article) and the hit count. Cells "
+           f"with fewer than {config.MIN_EVIDENCE_SENTENCES} hits are grey with a dashed edge (rate in "
+           "brackets). Hits are dictionary matches in body sentences, not coded frames.",
            "Heatmap: one row per outlet, one column per frame; each cell shows hits per 1,000 "
-           "words and the hit count."),
+           "words, its interval and the hit count, shaded by rate, grey and dashed where there are "
+           f"fewer than {config.MIN_EVIDENCE_SENTENCES} hits."),
     Figure("actor_frames", "framing", "Which frames surround which actor",
            "Share of the sentences mentioning each actor that also contain a term of each frame, "
-           "all outlets pooled (k/n sentences).",
+           f"all outlets pooled (k/n sentences). Actors with fewer than {config.MIN_EVIDENCE_SENTENCES} "
+           "sentences are grey with a dashed edge (share in brackets).",
            "Heatmap: one row per actor, one column per frame; each cell shows the share of the "
-           "actor's sentences with a term of the frame."),
-    Figure("distinctive_words", "comparison", "Words that set each outlet apart",
-           "Words over-represented in each outlet compared with all other outlets: z-scores of "
-           "the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn "
-           "2008).",
-           "One horizontal bar chart per outlet listing its most distinctive words, bar length "
-           "the z-score."),
-    Figure("outlet_similarity", "comparison", "How similar the outlets' texts are",
-           "TF-IDF cosine similarity between the outlets' texts (1 = identical word use).",
-           "Square heatmap of outlets against outlets; each cell shows the cosine similarity "
-           "from 0 to 1."),
+           "actor's sentences with a term of the frame and k/n, grey where the actor has too few "
+           "sentences."),
     Figure("relation_matrix", "relations", "Who is said to act on whom, by outlet",
            "One matrix per outlet: rows are the source actor ('(outlet)' = the author's own voice), "
            "columns the target; colour = mean stance of the relations stated (orange hostile, "
@@ -144,6 +148,20 @@ FIGURES: tuple[Figure, ...] = (
            "columns; each cell shows the mean stance and its number of relations, coloured from "
            "orange (hostile) through white to purple (supportive), grey and dashed where fewer than "
            f"{config.MIN_EVIDENCE_SENTENCES} relations stand behind it, a dash where none is stated."),
+    Figure("distinctive_words", "comparison", "Words that set each outlet apart",
+           "Words over-represented in each outlet compared with all other outlets: z-scores of "
+           "the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn "
+           "2008), top 10 per outlet, the word's count in brackets. Coloured bars pass the dotted "
+           "line (z = 1.96, uncorrected for the many words tested); grey hatched bars do not and are "
+           "not evidence of a distinctive word.",
+           "One horizontal bar chart per outlet listing its most distinctive words, bar length "
+           "the z-score, a dotted line at z = 1.96, bars past it coloured and the others grey "
+           "hatched; the panel title counts the words past the line."),
+    Figure("outlet_similarity", "comparison", "How similar the outlets' texts are",
+           "TF-IDF cosine similarity between the outlets' texts (1 = identical word use); the "
+           "diagonal (an outlet with itself) is left blank.",
+           "Square heatmap of outlets against outlets; each cell shows the cosine similarity, "
+           "the diagonal blank."),
     Figure("group_contrasts", "comparison", "Differences between outlet groups",
            "Difference A minus B between the outlet groups of the metadata (outlet_group): mean tone "
            "per actor (left) and frame hits per 1,000 words (right). Points: the difference; bars: "

@@ -393,3 +393,15 @@ def test_contrast_tables_show_difference_interval_p_and_untested_rows(study):
     # no contrasts at all: a note
     text = report.render_report(report.load_processed(processed), processed, figures)
     assert "No group or outlet contrasts in this run" in text
+
+
+def test_figures_are_numbered_in_the_order_their_sections_are_read():
+    order = [s.id for s in report.SECTIONS]
+    positions = [order.index(f.section) for f in report.FIGURES]
+    assert positions == sorted(positions)
+    numbers = report.figure_numbers()
+    assert numbers["tone_evidence"] == numbers["tone_ci"] + 1
+    assert numbers["actor_frames"] < numbers["relation_matrix"] < numbers["distinctive_words"]
+    assert all(str(config_value) in f.caption for f, config_value in
+               [(f, report.config.MIN_EVIDENCE_SENTENCES) for f in report.FIGURES
+                if f.name in ("tone_evidence", "relation_matrix", "tone_heatmap", "frame_profile")])
