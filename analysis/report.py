@@ -220,6 +220,7 @@ td.nm{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#e
 #fff 4px,#fff 8px)}
 td.sentence{min-width:18rem}
 table.summary td{min-width:7.5rem}
+table.summary td:last-child{min-width:18rem}
 table.summary td:first-child,table.summary th:first-child{position:sticky;left:0;background:#fff;
 min-width:6rem;box-shadow:1px 0 0 #ccc}
 table.summary th:first-child{background:#f3f3f3}
