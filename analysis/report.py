@@ -1354,9 +1354,13 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
          f"sentence). Labels: positive above {config.VADER_POSITIVE_THRESHOLD}, negative below "
          f"{config.VADER_NEGATIVE_THRESHOLD} (VADER's own cut-offs), otherwise neutral. An actor "
          "that is not mentioned gets no score ('not mentioned'), never 0."),
-        ("Uncertainty", f"{level}% intervals are percentile bootstraps over sentences "
-         f"({config.BOOTSTRAP_RESAMPLES} resamples, seed {config.RANDOM_SEED}); no interval is "
-         "given when n &lt; 2."),
+        ("Uncertainty", f"{level}% intervals are percentile bootstraps ({config.BOOTSTRAP_RESAMPLES} "
+         f"resamples, seed {config.RANDOM_SEED}): when a cell pools two or more articles, articles are "
+         "resampled, then the sentences inside each (article-cluster bootstrap); within one article, "
+         "sentences are resampled; no interval is given when n &lt; 2. Frame rates: article-cluster "
+         "bootstrap, or the exact Poisson interval of the hit count for one article. A cell is read "
+         f"only with at least {_min_evidence()} sentences (hits, relations); a frame is called top, or "
+         "two outlets different, only when their intervals do not overlap."),
         ("Frames", "Frames are dictionaries of terms (by default "
          "<code>data/lexicons/frames.yaml</code>); a hit is a term match, reported per 1,000 "
          "words and in context. Actor x frame = share of the actor's sentences containing a "
