@@ -25,7 +25,7 @@ from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from analysis import compare, config, io, text
+from analysis import compare, config, evidence, io, text
 
 NOT_MENTIONED = "not mentioned"
 EVIDENCE_KWIC_CHARS = 60           # characters of context either side of a frame term (kwic_table)
@@ -44,6 +44,7 @@ EVIDENCE_PAGING_ABOVE = 2000
 EVIDENCE_PAGE_ROWS = 100
 MENTIONS_TABLE_ID = "evidence-mentions"
 FRAME_HITS_TABLE_ID = "evidence-frames"
+RELATIONS_TABLE_ID = "evidence-relations"
 # DataTables ships inside itables (html/dt_bundle.js + .css): the report inlines these files.
 DATATABLES_BUNDLE = ("itables", "html/dt_bundle.js")
 
@@ -80,50 +81,103 @@ class Section:
     render: Callable[[ReportInputs], str]
 
 
-# Figures in report order; "Figure N" is the place in this tuple.
+# Figures in report order (the order of their sections); "Figure N" is the place in this tuple.
 FIGURES: tuple[Figure, ...] = (
     Figure("tone_heatmap", "tone", "Tone toward each actor, per outlet",
            "Mean tone toward each core actor per outlet (sentences pooled per outlet), with "
            "n = sentences mentioning the actor. Grey hatched cells (n/m): the outlet does not "
-           "mention the actor; this is not a neutral score.",
+           "mention the actor; this is not a neutral score. Cells with fewer than "
+           f"{config.MIN_EVIDENCE_SENTENCES} sentences are grey with a dashed edge and their value in "
+           "brackets: too little evidence to read.",
            "Heatmap: one row per outlet, one column per core actor; each cell shows the mean tone "
            "from -1 (red, negative) to +1 (blue, positive) and the number of sentences, hatched "
-           "where the outlet never names the actor."),
+           "where the outlet never names the actor and grey with the value in brackets where "
+           f"fewer than {config.MIN_EVIDENCE_SENTENCES} sentences mention it."),
     Figure("tone_ci", "tone", "Tone with 95% intervals",
-           "The same means with 95% percentile-bootstrap intervals. No interval is drawn when "
-           "n < 2. Wide, overlapping intervals mean the data cannot separate the outlets.",
+           "The same means with 95% bootstrap intervals (articles resampled, then sentences, when an "
+           "outlet has several articles); n at the right. No interval is drawn when n < 2. Hollow "
+           f"points: fewer than {config.MIN_EVIDENCE_SENTENCES} sentences. Wide, overlapping intervals "
+           "mean the data cannot separate the outlets.",
            "Dot-and-whisker chart: one panel per core actor, one dot per outlet at its mean tone "
-           "with a horizontal line for the 95% interval."),
+           "with a horizontal line for the 95% interval, n beside it; hollow grey dots where fewer "
+           f"than {config.MIN_EVIDENCE_SENTENCES} sentences stand behind the mean, 'n/m (not "
+           "mentioned)' where the outlet never names the actor."),
+    Figure("tone_evidence", "tone", "The sentences behind each tone cell",
+           "One dot per sentence mentioning the actor (its tone toward the actor), spread vertically "
+           "only to be visible; diamond: the cell's mean; black bar: its 95% interval (none when "
+           f"n < 2); n at the right. Hollow dots and diamond: fewer than {config.MIN_EVIDENCE_SENTENCES} sentences, too little to "
+           "read. Shows how many sentences, and how spread out, stand behind each mean.",
+           "Dot plot: one panel per core actor, one row per outlet; each sentence is a small dot at "
+           "its tone from -1 to +1 in the outlet's colour, with the cell's mean as a black diamond "
+           f"and its interval as a black bar; cells with fewer than {config.MIN_EVIDENCE_SENTENCES} sentences are hollow and cells "
+           "the outlet never mentions read 'n/m (not mentioned)'."),
     Figure("actor_salience", "tone", "How often each outlet names each actor",
            "Alias matches per 1,000 words.",
            "Grouped bar chart: for each actor, one bar per outlet with its mentions per 1,000 "
            "words."),
     Figure("tone_along_article", "tone", "Tone along each article",
-           "VADER compound score of every sentence in reading order, one panel per article; "
-           "circles: the author's voice, squares: quoted speech. Whole-sentence tone, not "
-           "toward a particular actor.",
-           "One small line chart per article: sentence position on the horizontal axis, sentence "
-           "tone from -1 to +1 on the vertical axis, author and quoted sentences marked "
-           "differently."),
+           "The study's tone toward each core actor in every sentence that mentions it, in reading "
+           "order, one panel per article (sentences numbered from 0, as in the evidence tables); "
+           "colour = actor; filled circles: the author's voice, open squares: quoted or attributed "
+           "speech.",
+           "One small scatter chart per article: sentence number on the horizontal axis, tone toward "
+           "the actor from -1 to +1 on the vertical axis, one coloured point per actor and sentence, "
+           "author and quoted sentences marked differently."),
     Figure("frame_profile", "framing", "Frames per outlet",
-           "Frame-lexicon hits per 1,000 words per outlet (hit counts in brackets).",
+           "Frame-lexicon hits per 1,000 words per outlet, with the 95% interval in brackets "
+           "(article-cluster bootstrap, or exact Poisson for one article) and the hit count. Cells "
+           f"with fewer than {config.MIN_EVIDENCE_SENTENCES} hits are grey with a dashed edge (rate in "
+           "brackets). Hits are dictionary matches in body sentences, not coded frames.",
            "Heatmap: one row per outlet, one column per frame; each cell shows hits per 1,000 "
-           "words and the hit count."),
+           "words, its interval and the hit count, shaded by rate, grey and dashed where there are "
+           f"fewer than {config.MIN_EVIDENCE_SENTENCES} hits."),
     Figure("actor_frames", "framing", "Which frames surround which actor",
            "Share of the sentences mentioning each actor that also contain a term of each frame, "
-           "all outlets pooled (k/n sentences).",
+           f"all outlets pooled (k/n sentences). Actors with fewer than {config.MIN_EVIDENCE_SENTENCES} "
+           "sentences are grey with a dashed edge (share in brackets).",
            "Heatmap: one row per actor, one column per frame; each cell shows the share of the "
-           "actor's sentences with a term of the frame."),
+           "actor's sentences with a term of the frame and k/n, grey where the actor has too few "
+           "sentences."),
+    Figure("relation_matrix", "relations", "Who is said to act on whom, by outlet",
+           "One matrix per outlet: rows are the source actor ('(outlet)' = the author's own voice), "
+           "columns the target; colour = mean stance of the relations stated (orange hostile, "
+           "purple supportive, -1 to +1), n = relations (one per sentence x source x target); "
+           f"\u2014 = no relation stated. Cells with fewer than {config.MIN_EVIDENCE_SENTENCES} relations are grey with a dashed "
+           "edge and their value in brackets: too little evidence to read.",
+           "Small multiples of heatmaps, one per outlet, source actors as rows and target actors as "
+           "columns; each cell shows the mean stance and its number of relations, coloured from "
+           "orange (hostile) through white to purple (supportive), grey and dashed where fewer than "
+           f"{config.MIN_EVIDENCE_SENTENCES} relations stand behind it, a dash where none is stated."),
     Figure("distinctive_words", "comparison", "Words that set each outlet apart",
            "Words over-represented in each outlet compared with all other outlets: z-scores of "
            "the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn "
-           "2008).",
+           "2008), top 10 per outlet, the word's count in brackets. Coloured bars pass the dotted "
+           "line (z = 1.96, uncorrected for the many words tested); grey hatched bars do not and are "
+           "not evidence of a distinctive word.",
            "One horizontal bar chart per outlet listing its most distinctive words, bar length "
-           "the z-score."),
+           "the z-score, a dotted line at z = 1.96, bars past it coloured and the others grey "
+           "hatched; the panel title counts the words past the line."),
     Figure("outlet_similarity", "comparison", "How similar the outlets' texts are",
-           "TF-IDF cosine similarity between the outlets' texts (1 = identical word use).",
-           "Square heatmap of outlets against outlets; each cell shows the cosine similarity "
-           "from 0 to 1."),
+           "TF-IDF cosine similarity between the outlets' texts (1 = identical word use); the "
+           "diagonal (an outlet with itself) is left blank.",
+           "Square heatmap of outlets against outlets; each cell shows the cosine similarity, "
+           "the diagonal blank."),
+    Figure("group_contrasts", "comparison", "Differences between outlet groups",
+           "Difference A minus B between the outlet groups of the metadata (outlet_group): mean tone "
+           "per actor (left) and frame hits per 1,000 words (right). Points: the difference; bars: "
+           "95% article-cluster bootstrap interval; labels: n per side (A / B) and the Holm-adjusted "
+           f"permutation p. Hollow: fewer than {config.MIN_EVIDENCE_SENTENCES} sentences on a side (tone) or hits in all (frames); "
+           "no bar: a side has fewer than two articles (a description, not a test). With few "
+           "articles a side the interval understates the uncertainty: read the permutation p.",
+           "Dot-and-whisker charts in two panels per pair of groups, tone differences on the left "
+           "and frame-rate differences on the right, one row per actor or frame labelled with its n "
+           "per side and adjusted p, a vertical line at zero difference."),
+    Figure("outlet_contrasts", "comparison", "Differences between outlets",
+           "As the previous figure, for pairs of outlets with two or more articles each: difference "
+           "A minus B in mean tone per actor and in frame rates, 95% article-cluster intervals, "
+           "Holm-adjusted permutation p and n per side in the labels.",
+           "Dot-and-whisker charts in two panels per pair of outlets (tone left, frame rates right), "
+           "one row per actor or frame, a vertical line at zero difference."),
     Figure("validation_f1", "validation", "Tone methods against human labels",
            "F1 macro of every tone method on the NewsMTSC splits; dashed lines: the published "
            "RoBERTa GRU-TSC test scores (Hamborg & Donnay 2021).",
@@ -166,10 +220,12 @@ td.nm{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#e
 #fff 4px,#fff 8px)}
 td.sentence{min-width:18rem}
 table.summary td{min-width:7.5rem}
+table.summary td:last-child{min-width:18rem}
 table.summary td:first-child,table.summary th:first-child{position:sticky;left:0;background:#fff;
 min-width:6rem;box-shadow:1px 0 0 #ccc}
 table.summary th:first-child{background:#f3f3f3}
 .nw{white-space:nowrap}
+.weak{color:#666}
 .table-scroll{overflow-x:auto;max-width:100%}
 .table-scroll.tall{max-height:75vh;overflow-y:auto}
 .table-scroll.tall thead th{position:sticky;top:0;z-index:1}
@@ -177,6 +233,7 @@ figure{margin:1.5rem 0}
 figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:0.9rem;color:#333}
 mark{background:#fff3c4;font-weight:bold;color:inherit}
+mark.source{text-decoration:underline}
 .note{color:#555;font-size:0.9rem}
 .missing-figure{border-left:3px solid #c90;padding-left:0.6rem}
 .box{border:2px solid #456;border-radius:4px;padding:0.2rem 1rem;background:#f6f8fa;margin:1rem 0}
@@ -276,8 +333,10 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def format_tone(mean: float, low: float, high: float, n: int) -> str:
-    """"mean [low, high] (n = k)"; "not mentioned" when n == 0; no interval when n < 2.
+def format_tone(mean: float, low: float, high: float, n: int, weak: bool = False) -> str:
+    """"mean [low, high] (n = k)"; "not mentioned" when n == 0; no interval when n < 2. ``weak``
+    (fewer than ``config.MIN_EVIDENCE_SENTENCES`` sentences): the value in round brackets, as the
+    figures print it, so it is not read as an outlet's tone.
 
     >>> format_tone(0.1234, -0.2, 0.4, 5)
     '+0.12 [-0.20, +0.40] (n = 5)'
@@ -285,12 +344,43 @@ def format_tone(mean: float, low: float, high: float, n: int) -> str:
     'not mentioned'
     >>> format_tone(0.5, float("nan"), float("nan"), 1)
     '+0.50 [no interval, n < 2] (n = 1)'
+    >>> format_tone(0.4, 0.1, 0.7, 2, weak=True)
+    '(+0.40 [+0.10, +0.70]) (n = 2)'
     """
     if not n or pd.isna(mean):
         return NOT_MENTIONED
     if pd.isna(low) or pd.isna(high):
-        return f"{_fmt(mean)} [no interval, n < 2] (n = {int(n)})"
-    return f"{_fmt(mean)} [{_fmt(low)}, {_fmt(high)}] (n = {int(n)})"
+        value = f"{_fmt(mean)} [no interval, n < 2]"
+    else:
+        value = f"{_fmt(mean)} [{_fmt(low)}, {_fmt(high)}]"
+    return f"({value}) (n = {int(n)})" if weak else f"{value} (n = {int(n)})"
+
+
+def format_interval(value: float, low: float, high: float, decimals: int = 1, sign: bool = False) -> str:
+    """"value [low, high]" ("value" alone when the interval is missing).
+
+    >>> format_interval(39.21, 22.14, 64.9), format_interval(0.5, float("nan"), 1.0, 2, sign=True)
+    ('39.2 [22.1, 64.9]', '+0.50')
+    """
+    if pd.isna(value):
+        return ""
+    if pd.isna(low) or pd.isna(high):
+        return _fmt(value, decimals, sign)
+    return f"{_fmt(value, decimals, sign)} [{_fmt(low, decimals, sign)}, {_fmt(high, decimals, sign)}]"
+
+
+def _is_weak(row) -> bool:
+    """Whether a tone cell is below the evidence rule (its ``enough_evidence``, else its n)."""
+    if "enough_evidence" in row and pd.notna(row["enough_evidence"]):
+        return not _truthy(row["enough_evidence"])
+    return not bool(evidence.enough_evidence(int(row["n_sentences"]))[0])
+
+
+def _truthy(value) -> bool:
+    """A boolean cell read back from CSV (True/False, or the strings 'True'/'False')."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
 
 
 def html_table(df: pd.DataFrame, numeric: Sequence[str] = (), scroll: bool = True,
@@ -436,23 +526,77 @@ def validated_accuracy(processed_dir: Path, method: str) -> list[tuple[str, floa
 
 # --- summary --------------------------------------------------------------------------------------
 
+NO_CLEAR_TOP = evidence.NO_CLEAR_TOP_FRAME
+TOP_FRAME_COLUMN = "top frame (hits per 1,000 words [95% interval])"
+
+
+def outlet_frame_rates(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The run's ``outlet_frame_rates`` table, or (tables from ``score``, without it) the same
+    computed from ``frame_rates`` (frames labelled by their ids)."""
+    if "outlet_frame_rates" in tables:
+        return tables["outlet_frame_rates"]
+    from analysis import frames
+
+    rates = tables.get("frame_rates")
+    if rates is None or rates.empty:
+        return pd.DataFrame(columns=["outlet", "frame", "frame_label", "hits", "rate_per_1000_words",
+                                     "ci_low", "ci_high", "enough_evidence"])
+    return frames.outlet_frame_rates(rates)
+
+
+def top_frame_text(row, frame_labels: Mapping[str, str] | None = None,
+                   labels_of: Mapping[str, str] | None = None) -> str:
+    """One row of ``evidence.top_frames`` as text: the leader's rate and interval against the
+    runner-up's, and "no clear top frame" when the intervals overlap.
+
+    >>> row = {"top_frame": "no clear top frame", "frame": "ceremony", "rate_per_1000_words": 39.2,
+    ...        "ci_low": 22.1, "ci_high": 64.9, "runner_up": "partnership", "runner_up_rate": 18.3,
+    ...        "runner_up_ci_low": 7.3, "runner_up_ci_high": 37.7}
+    >>> top_frame_text(row)
+    'ceremony 39.2 [22.1, 64.9] vs partnership 18.3 [7.3, 37.7]: no clear top frame'
+    """
+    if row["top_frame"] == evidence.NO_FRAME_HITS:
+        return evidence.NO_FRAME_HITS
+
+    def name(frame) -> str:
+        return (labels_of or {}).get(frame) or frame_label(str(frame), frame_labels)
+
+    text_ = f"{name(row['frame'])} {format_interval(row['rate_per_1000_words'], row['ci_low'], row['ci_high'])}"
+    if row.get("runner_up") is not None and pd.notna(row.get("runner_up")):
+        text_ += (f" vs {name(row['runner_up'])} "
+                  f"{format_interval(row['runner_up_rate'], row['runner_up_ci_low'], row['runner_up_ci_high'])}")
+    return text_ + (f": {NO_CLEAR_TOP}" if row["top_frame"] == NO_CLEAR_TOP else "")
+
+
+def top_frame_table(tables: Mapping[str, pd.DataFrame],
+                    frame_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per outlet: ``evidence.top_frames`` of the outlet frame rates plus its text (``top_frame_text``):
+    a frame is named top only when its 95% interval clears the runner-up's."""
+    rates = outlet_frame_rates(tables)
+    if rates.empty:
+        return pd.DataFrame(columns=["outlet", "top_frame", "text"])
+    labels_of = ({str(f): str(l) for f, l in zip(rates["frame"], rates["frame_label"])
+                  if pd.notna(l) and str(l) != str(f)} if "frame_label" in rates else {})
+    labels_of.update({k: v for k, v in (frame_labels or {}).items() if v})
+    top = evidence.top_frames(rates, label=False)
+    top["top_frame"] = [t if t in (NO_CLEAR_TOP, evidence.NO_FRAME_HITS) else labels_of.get(t, frame_label(t))
+                        for t in top["top_frame"]]
+    top["text"] = [top_frame_text(r, frame_labels, labels_of) for _, r in top.iterrows()]
+    return top
+
+
 def summary_table(tables: Mapping[str, pd.DataFrame],
                   frame_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per outlet: tone toward each core actor as mean [95% CI] (n) or "not mentioned";
-    top frame by rate per 1,000 words (named by ``frame_labels`` when given)."""
+    """Per outlet: tone toward each core actor as mean [95% CI] (n) or "not mentioned" (in round
+    brackets below ``config.MIN_EVIDENCE_SENTENCES`` sentences); the top frame by rate per 1,000
+    words only when its interval clears the runner-up's (``top_frame_table``)."""
     tone = tables["outlet_actor_tone"]
     articles = tables["articles"]
     labels = _labels(articles)
     actors = compare.core_actors(tone["actor"].unique())
     outlets = sorted(articles["outlet"].astype(str).unique())
     indexed = tone.set_index(["outlet", "actor"])
-    top = {}
-    if "frame_rates" in tables and not tables["frame_rates"].empty:
-        best = compare.top_frames(compare.frame_profile(tables["frame_rates"]))
-        top = {r.outlet: (f"{frame_label(r.top_frame, frame_labels)} "
-                          f"({r.rate_per_1000_words:.1f} per 1,000 words, "
-                          f"{int(r.hits)} hits)" if r.top_frame else "no frame term found")
-               for r in best.itertuples(index=False)}
+    top = dict(zip(*[top_frame_table(tables, frame_labels)[c] for c in ("outlet", "text")]))
     rows = []
     for outlet in outlets:
         row = {"outlet": labels.get(outlet, outlet)}
@@ -460,40 +604,78 @@ def summary_table(tables: Mapping[str, pd.DataFrame],
             if (outlet, actor) in indexed.index:
                 r = indexed.loc[(outlet, actor)]
                 row[actor] = format_tone(r["tone_mean"], r["ci_low"], r["ci_high"],
-                                         int(r["n_sentences"]))
+                                         int(r["n_sentences"]), weak=_is_weak(r))
             else:
                 row[actor] = NOT_MENTIONED
-        row["top frame (rate)"] = top.get(outlet, "")
+        row[TOP_FRAME_COLUMN] = top.get(outlet, "")
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+def _cells_differ(cells: pd.DataFrame) -> tuple[object, object] | None:
+    """Of the pairs of cells (rows) whose 95% intervals do not overlap (``evidence.differs``), the one
+    with the largest difference in mean tone, as (higher, lower); None when every pair overlaps."""
+    ranked = cells.dropna(subset=["tone_mean"]).sort_values(["tone_mean", "outlet"], ascending=[False, True])
+    best = None
+    for i, high in enumerate(ranked.itertuples(index=False)):
+        for low in list(ranked.itertuples(index=False))[i + 1:]:
+            gap = high.tone_mean - low.tone_mean
+            if evidence.differs(high.ci_low, high.ci_high, low.ci_low, low.ci_high) and (best is None or gap > best[0]):
+                best = (gap, high._asdict(), low._asdict())
+    return None if best is None else (best[1], best[2])
+
+
 def _summary_notes(tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Neutral, factual one-liners derived from the tables (no interpretation)."""
+    """Neutral, factual one-liners derived from the tables (no interpretation). A difference between
+    outlets is stated only when it exceeds its uncertainty (``evidence.differs``)."""
     tone = tables["outlet_actor_tone"]
     actors = compare.core_actors(tone["actor"].unique())
     core = tone[tone["actor"].isin(actors)]
+    labels = _labels(tables["articles"])
     notes = []
     missing = core[core["n_sentences"] == 0]
     if len(missing):
-        labels = _labels(tables["articles"])
         pairs = "; ".join(f"{labels.get(o, o)}: {a}" for o, a in
                           sorted(zip(missing["outlet"], missing["actor"])))
         notes.append(f"Not mentioned (no tone can be computed): {pairs}.")
     minimum = _min_evidence()
-    small = core[(core["n_sentences"] > 0) & (core["n_sentences"] < minimum)]
-    if len(small):
-        notes.append(f"{len(small)} of {len(core)} outlet x actor cells rest on fewer than "
-                     f"{minimum} sentences; their intervals are wide or missing and should not be "
-                     "compared as if they were precise.")
+    weak = core[(core["n_sentences"] > 0) & core.apply(_is_weak, axis=1)] if len(core) else core
+    if len(weak):
+        notes.append(f"Values in round brackets: fewer than {minimum} sentences: not read "
+                     f"({len(weak)} of {len(core)} outlet x actor cells); their intervals are wide or "
+                     "missing and should not be compared as if they were precise.")
+    readable = core[(core["n_sentences"] > 0) & ~core.apply(_is_weak, axis=1)] if len(core) else core
+    for actor in actors:
+        cells = readable[readable["actor"] == actor]
+        if len(cells) < 2:
+            continue
+        pair = _cells_differ(cells)
+        if pair is None:
+            notes.append(f"Tone toward {actor}: no two of the {len(cells)} outlets with at least {minimum} "
+                         "sentences differ beyond their 95% intervals.")
+        else:
+            high, low = pair
+            notes.append(f"Tone toward {actor} is higher in {labels.get(high['outlet'], high['outlet'])} "
+                         f"({format_interval(high['tone_mean'], high['ci_low'], high['ci_high'], 2, True)}) "
+                         f"than in {labels.get(low['outlet'], low['outlet'])} "
+                         f"({format_interval(low['tone_mean'], low['ci_low'], low['ci_high'], 2, True)}): "
+                         "the 95% intervals do not overlap.")
+    top = top_frame_table(tables)
+    unclear = top[top["top_frame"] == NO_CLEAR_TOP]
+    if len(top) and len(unclear):
+        notes.append(f"{len(unclear)} of {len(top)} outlets have no clear top frame: the highest frame rate's "
+                     "95% interval overlaps the next one's.")
     return notes
 
 
 def _summary_html(inputs: ReportInputs) -> str:
     notes = "".join(f"<li>{_e(n)}</li>" for n in _summary_notes(inputs.tables))
+    minimum = _min_evidence()
     return ("<p>Tone toward each core actor per outlet: mean [95% interval] (n = sentences), or "
-            f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral). "
-            "Top frame: the frame with the most dictionary hits per 1,000 words. The sentences "
+            f"'{NOT_MENTIONED}' when the outlet never names the actor (not the same as neutral); "
+            f"in round brackets when fewer than {minimum} sentences stand behind it (not read). "
+            "Top frame: the frame with the most dictionary hits per 1,000 words, named only when its "
+            f"95% interval clears the runner-up's ('{NO_CLEAR_TOP}' otherwise). The sentences "
             "behind every cell are in the <a href=\"#evidence\">evidence tables</a>.</p>"
             + html_table(summary_table(inputs.tables, inputs.frame_labels), table_class="summary",
                          cell_html=_summary_cell)
@@ -501,16 +683,20 @@ def _summary_html(inputs: ReportInputs) -> str:
 
 
 def _summary_cell(column: str, value) -> str:
-    """A tone cell breaks only between its interval and its n: '+0.06 [-0.10, +0.22] | (n = 20)'.
+    """A tone cell breaks only between its interval and its n: '+0.06 [-0.10, +0.22] | (n = 20)';
+    a cell below the evidence rule (in round brackets) is greyed.
 
     >>> _summary_cell("Russia", "+0.06 [-0.10, +0.22] (n = 20)")
     '<span class="nw">+0.06 [-0.10, +0.22]</span> <span class="nw">(n = 20)</span>'
+    >>> _summary_cell("US", "(-0.70 [no interval, n < 2]) (n = 1)")
+    '<span class="nw weak">(-0.70 [no interval, n &lt; 2])</span> <span class="nw weak">(n = 1)</span>'
     """
     value = "" if pd.isna(value) else str(value)
     head, sep, n = value.rpartition(" (n = ")
     if not sep:
         return _e(value)
-    return f"<span class=\"nw\">{_e(head)}</span> <span class=\"nw\">({_e('n = ' + n)}</span>"
+    cls = "nw weak" if head.startswith("(") else "nw"
+    return f"<span class=\"{cls}\">{_e(head)}</span> <span class=\"{cls}\">({_e('n = ' + n)}</span>"
 
 
 # --- how we did this ------------------------------------------------------------------------------
@@ -767,6 +953,224 @@ def _evidence_html(inputs: ReportInputs) -> str:
         parts.append(evidence_table_html(
             FRAME_HITS_TABLE_ID, _frame_columns(), rows,
             f"{_count(len(rows), 'frame hit')}; the matched term is highlighted."))
+    relations = tables.get("relations")
+    if relations is not None:
+        parts.append(f"<h3 id=\"{RELATIONS_TABLE_ID}-heading\">Relations between actors</h3>")
+        if relations.empty:
+            parts.append("<p class=\"note\">No relation between actors was found in this corpus.</p>")
+        else:
+            rows = relation_rows(tables)
+            parts.append(evidence_table_html(
+                RELATIONS_TABLE_ID, _relation_columns(), rows,
+                f"{_count(len(rows), 'relation')} (one per sentence x source x target); the source "
+                "(underlined) and the target are highlighted."))
+    return "\n".join(parts)
+
+
+# --- relations: who says what about whom ---------------------------------------------------------
+
+NOT_STATED = "not stated"
+
+
+def highlight_spans(sentence: str, spans: Sequence[tuple[object, object, str]]) -> str:
+    """The sentence, escaped, with each valid (start, end, css class) span in ``<mark>``; spans out of
+    range, missing (the outlet's own voice has none) or overlapping an earlier one are skipped.
+
+    >>> highlight_spans("Putin met Kim.", [(10, 13, ""), (0, 5, "source")])
+    '<mark class="source">Putin</mark> met <mark>Kim</mark>.'
+    >>> highlight_spans("Putin met Kim.", [(0, 5, "source"), (2, 8, ""), (None, 3, "")])
+    '<mark class="source">Putin</mark> met Kim.'
+    """
+    sentence = "" if pd.isna(sentence) else str(sentence)
+    valid = []
+    for start, end, css in spans:
+        if start is None or end is None or pd.isna(start) or pd.isna(end):
+            continue
+        start, end = int(start), int(end)
+        if 0 <= start < end <= len(sentence) and all(end <= a or start >= b for a, b, _ in valid):
+            valid.append((start, end, css))
+    out, position = [], 0
+    for start, end, css in sorted(valid):
+        attrs = f" class=\"{css}\"" if css else ""
+        out += [_e(sentence[position:start]), f"<mark{attrs}>", _e(sentence[start:end]), "</mark>"]
+        position = end
+    return "".join(out) + _e(sentence[position:])
+
+
+def relation_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every relation with its outlet label, sorted by outlet, article, sentence, source, target."""
+    articles = tables["articles"]
+    labels = _labels(articles)
+    rows = compare.with_outlet(tables["relations"], articles)
+    rows["outlet_label"] = rows["outlet"].astype(str).map(lambda o: labels.get(o, o))
+    for column in ("verb", "kind", "stance_label", "voice"):
+        if column not in rows:
+            rows[column] = ""
+    return rows.sort_values(["outlet_label", "article_id", "sentence_index", "source", "target"],
+                            kind="stable").reset_index(drop=True)
+
+
+def _stance_cell(row) -> str:
+    return "" if pd.isna(getattr(row, "stance", None)) else _fmt(float(row.stance))
+
+
+def _relation_columns() -> list[Column]:
+    return [
+        Column("outlet", lambda r: _e(r.outlet_label), filter=True),
+        Column("article", lambda r: _e(r.article_id)),
+        Column("source", lambda r: _e(r.source), filter=True),
+        Column("target", lambda r: _e(r.target), filter=True),
+        Column("verb", lambda r: _e(r.verb), filter=True),
+        Column("kind", lambda r: _e(r.kind), filter=True),
+        Column("stance", _stance_cell, css="num", order=lambda r: _order_number(getattr(r, "stance", None))),
+        Column("stance label", lambda r: _e(r.stance_label), filter=True),
+        Column("voice", lambda r: _e(r.voice), filter=True),
+        Column("sentence", lambda r: highlight_spans(r.sentence, [
+            (getattr(r, "source_start", None), getattr(r, "source_end", None), "source"),
+            (getattr(r, "target_start", None), getattr(r, "target_end", None), "")]), css="sentence"),
+    ]
+
+
+def relation_edge_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per outlet, each stated edge source -> target: n relations, articles, mean stance [95%
+    interval] (in round brackets below ``config.MIN_EVIDENCE_SENTENCES`` relations), shares hostile /
+    supportive, whether it has enough evidence and whether outlets with enough evidence clearly
+    differ on the edge (from ``relation_edges``; from ``relation_matrix`` alone that column is
+    empty). Empty when the run made no relation tables."""
+    columns = ["outlet", "edge", "n", "articles", "mean stance [95% interval]", "hostile", "supportive",
+               "enough evidence", "outlets clearly differ"]
+    edges = tables.get("relation_edges")
+    if edges is None or edges.empty:
+        edges = tables.get("relation_matrix")
+        if edges is None or edges.empty:
+            return pd.DataFrame(columns=columns)
+        edges = edges.assign(edge=edges["source"].astype(str) + " -> " + edges["target"].astype(str))
+    edges = edges[edges["n"] > 0]
+    labels = _labels(tables["articles"]) if "articles" in tables else {}
+    rows = []
+    for r in edges.sort_values(["outlet", "source", "target"], kind="stable").itertuples(index=False):
+        enough = _truthy(r.enough_evidence)
+        stance = format_interval(r.stance_mean, r.ci_low, r.ci_high, TONE_DECIMALS, sign=True)
+        differ = getattr(r, "outlets_clearly_differ", None)
+        rows.append({"outlet": labels.get(r.outlet, r.outlet), "edge": r.edge, "n": int(r.n),
+                     "articles": int(r.n_articles), "mean stance [95% interval]": stance if enough else f"({stance})",
+                     "hostile": f"{r.share_hostile:.0%}", "supportive": f"{r.share_supportive:.0%}",
+                     "enough evidence": "yes" if enough else "no",
+                     "outlets clearly differ": "" if differ is None or pd.isna(differ) else
+                     ("yes" if _truthy(differ) else "no")})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def relations_narrative(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Plain sentences from the relation tables: how many relations and edges, which edges rest on
+    enough evidence, and where outlets clearly differ (non-overlapping intervals) or do not."""
+    matrix = tables.get("relation_matrix")
+    if matrix is None or matrix.empty:
+        return []
+    minimum = _min_evidence()
+    labels = _labels(tables["articles"]) if "articles" in tables else {}
+    enough = matrix[matrix["enough_evidence"].map(_truthy)]
+    n_edges = len(matrix[["source", "target"]].drop_duplicates())
+    lines = [f"{_count(int(matrix['n'].sum()), 'relation')} between actors in "
+             f"{_count(matrix['outlet'].nunique(), 'outlet')}: {_count(n_edges, 'directed edge')} "
+             f"(source -> target), {len(enough)} of {len(matrix)} outlet x edge cells with at least {minimum} "
+             "relations (the others are not read)."]
+    for r in enough.sort_values(["n", "outlet", "source", "target"], ascending=[False, True, True, True]
+                                ).head(RELATION_NARRATIVE_CELLS).itertuples(index=False):
+        lines.append(f"{labels.get(r.outlet, r.outlet)}: {r.source} -> {r.target}, n = {int(r.n)}, mean stance "
+                     f"{format_interval(r.stance_mean, r.ci_low, r.ci_high, TONE_DECIMALS, sign=True)}, "
+                     f"{r.share_hostile:.0%} hostile, {r.share_supportive:.0%} supportive.")
+    edges = tables.get("relation_edges")
+    if edges is not None and len(edges):
+        differ = sorted(set(edges.loc[edges["outlets_clearly_differ"].map(_truthy), "edge"]))
+        compared = sorted(set(edges.loc[edges["n_outlets_with_evidence"] >= 2, "edge"]))
+        if differ:
+            lines.append(f"Outlets with enough evidence clearly differ (95% intervals do not overlap) on "
+                         f"{_join(differ)}.")
+        elif compared:
+            lines.append(f"On {_join(compared)}, the outlets with enough evidence do not differ beyond their "
+                         "95% intervals.")
+        else:
+            lines.append(f"No edge has at least {minimum} relations in two outlets: outlets cannot be "
+                         "compared on any edge.")
+    return lines
+
+
+RELATION_NARRATIVE_CELLS = 5        # best-attested cells named in the text; the table lists all
+
+
+def _relations_html(inputs: ReportInputs) -> str:
+    tables = inputs.tables
+    if "relation_matrix" not in tables:
+        return ("<p class=\"note\">This run has no <code>relations</code> table (actor-to-actor relations "
+                "were not extracted), so who says what about whom is not shown.</p>")
+    lines = relations_narrative(tables)
+    parts = ["<p>A relation is a sentence in which a source actor (or the outlet's own voice, "
+             "'(outlet)') is said to act on, or speak about, a target actor; its stance runs from -1 "
+             f"(hostile) to +1 (supportive). Mean stances come with 95% intervals by the study's rule; "
+             f"edges with fewer than {_min_evidence()} relations are in round brackets (not read). The "
+             f"sentences behind every edge are in the <a href=\"#{RELATIONS_TABLE_ID}-heading\">relations "
+             "evidence table</a>.</p>"]
+    if lines:
+        parts.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>")
+    table = relation_edge_table(tables)
+    if len(table):
+        parts += ["<h3>Edges per outlet</h3>",
+                  html_table(table, numeric=("n", "articles", "hostile", "supportive"))]
+    else:
+        parts.append("<p class=\"note\">No relation between actors was found in this corpus.</p>")
+    return "\n".join(parts)
+
+
+# --- contrasts between outlet groups and outlets -----------------------------------------------------
+
+CONTRAST_TABLES = (("group_contrasts", "Between outlet groups"), ("outlet_contrasts", "Between outlets"))
+P_DECIMALS = 3
+
+
+def contrast_table(contrasts: pd.DataFrame) -> pd.DataFrame:
+    """A contrasts table for reading: difference A minus B with its interval, p, Holm-adjusted p and n
+    per side; a row whose side has fewer than two articles says "description, not a test"."""
+    from analysis import contrasts as contrasts_module
+
+    rows = []
+    for r in contrasts.itertuples(index=False):
+        tested = not (isinstance(r.note, str) and r.note)
+        decimals = TONE_DECIMALS if r.measure == "tone" else 1
+        unit = "sentences" if r.measure == "tone" else "hits"
+        p = "" if pd.isna(r.p_value) else f"{r.p_value:.{P_DECIMALS}f}"
+        p_holm = "" if pd.isna(r.p_adjusted) else f"{r.p_adjusted:.{P_DECIMALS}f}"
+        if not tested:
+            p = p_holm = ("description, not a test" if r.note == contrasts_module.NOTE_TOO_FEW else str(r.note))
+        rows.append({"measure": "tone" if r.measure == "tone" else "frame rate per 1,000 words",
+                     "item": r.item_label if isinstance(r.item_label, str) and r.item_label else r.item,
+                     "A": r.group_a, "B": r.group_b,
+                     "A value": "" if pd.isna(r.value_a) else _fmt(r.value_a, decimals, r.measure == "tone"),
+                     "B value": "" if pd.isna(r.value_b) else _fmt(r.value_b, decimals, r.measure == "tone"),
+                     "difference A - B [95% interval]": format_interval(r.difference, r.ci_low, r.ci_high,
+                                                                        decimals, sign=True),
+                     "p": p, "p (Holm)": p_holm,
+                     f"n A / B": f"{int(r.n_a)} / {int(r.n_b)} {unit}",
+                     "articles A / B": f"{int(r.n_articles_a)} / {int(r.n_articles_b)}",
+                     "enough evidence": "yes" if _truthy(r.enough_evidence) else "no"})
+    return pd.DataFrame(rows)
+
+
+def _contrasts_html(inputs: ReportInputs) -> str:
+    present = [(name, title) for name, title in CONTRAST_TABLES
+               if name in inputs.tables and len(inputs.tables[name])]
+    if not present:
+        return ("<p class=\"note\">No group or outlet contrasts in this run: they need an "
+                "<code>outlet_group</code> column with two or more groups in the article metadata, or "
+                "outlets with two or more articles each.</p>")
+    parts = ["<p>Differences A minus B, pooled over each side's articles, with 95% article-cluster "
+             "bootstrap intervals; p: permutation test of the articles' labels "
+             f"({config.PERMUTATIONS} permutations), Holm-adjusted over each table. A side with fewer "
+             "than two articles gives a description, not a test.</p>"]
+    for name, title in present:
+        table = contrast_table(inputs.tables[name])
+        parts += [f"<h3 id=\"{name}-table\">{_e(title)}</h3>",
+                  html_table(table, numeric=("A value", "B value", "p", "p (Holm)"))]
     return "\n".join(parts)
 
 
@@ -956,9 +1360,13 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
          f"sentence). Labels: positive above {config.VADER_POSITIVE_THRESHOLD}, negative below "
          f"{config.VADER_NEGATIVE_THRESHOLD} (VADER's own cut-offs), otherwise neutral. An actor "
          "that is not mentioned gets no score ('not mentioned'), never 0."),
-        ("Uncertainty", f"{level}% intervals are percentile bootstraps over sentences "
-         f"({config.BOOTSTRAP_RESAMPLES} resamples, seed {config.RANDOM_SEED}); no interval is "
-         "given when n &lt; 2."),
+        ("Uncertainty", f"{level}% intervals are percentile bootstraps ({config.BOOTSTRAP_RESAMPLES} "
+         f"resamples, seed {config.RANDOM_SEED}): when a cell pools two or more articles, articles are "
+         "resampled, then the sentences inside each (article-cluster bootstrap); within one article, "
+         "sentences are resampled; no interval is given when n &lt; 2. Frame rates: article-cluster "
+         "bootstrap, or the exact Poisson interval of the hit count for one article. A cell is read "
+         f"only with at least {_min_evidence()} sentences (hits, relations); a frame is called top, or "
+         "two outlets different, only when their intervals do not overlap."),
         ("Frames", "Frames are dictionaries of terms (by default "
          "<code>data/lexicons/frames.yaml</code>); a hit is a term match, reported per 1,000 "
          "words and in context. Actor x frame = share of the actor's sentences containing a "
@@ -1040,7 +1448,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("corpus", "Corpus", _corpus_html),
     Section("tone", "Tone toward actors", _no_body),
     Section("framing", "Framing", _no_body),
-    Section("comparison", "Outlet comparison", _no_body),
+    Section("relations", "Who says what about whom", _relations_html),
+    Section("comparison", "Outlet comparison", _contrasts_html),
     Section("validation", "Validation against human labels", _validation_html),
     Section("agreement", "Agreement with coders", _agreement_html),
     Section("evidence", "Evidence", _evidence_html),

@@ -8,8 +8,8 @@ number and every description of the corpus comes from the tables, through ``anal
 (``corpus_description``, ``how_we_did_this_markdown``, ...): the fixed text here holds no fact
 about any particular corpus.
 
-Figures drawn per notebook: 01 none (tables only); 02 tone_heatmap, tone_ci, actor_salience,
-tone_along_article; 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity;
+Figures drawn per notebook: 01 none (tables only); 02 tone_heatmap, tone_ci, tone_evidence,
+actor_salience, tone_along_article and relation_matrix (when the run made a relations table); 03 frame_profile, actor_frames; 04 distinctive_words, outlet_similarity;
 05 the validation figures and agreement_tone (when a coded sample was compared).
 """
 from __future__ import annotations
@@ -42,6 +42,17 @@ labels = plots.outlet_labels(tables["articles"], wrap=None)"""
 
 def show(fn: str) -> str:
     return f"paths = plots.{fn}(tables, figures_dir)\ndisplay(Image(filename=str(paths[0])))"
+
+
+RELATIONS_CODE = """\
+if "relation_matrix" in tables:
+    for line in report.relations_narrative(tables):
+        display(Markdown(report.markdown_text(line)))
+    paths = plots.relation_matrix(tables, figures_dir)
+    display(Image(filename=str(paths[0])))
+    display(report.relation_edge_table(tables))
+else:
+    display(Markdown("No `relations` table in this run: relations between actors were not extracted."))"""
 
 
 NOTEBOOKS = {
@@ -84,6 +95,9 @@ NOTEBOOKS = {
         "## Tone heatmap (outlet x actor)", ("code", show("tone_heatmap")),
         "## Means with 95% intervals\n\nOverlapping intervals mean the data cannot tell the "
         "outlets apart.", ("code", show("tone_ci")),
+        "## The sentences behind each cell\n\nOne dot per sentence (its tone toward the actor), the "
+        "cell's mean (diamond) and 95% interval (bar). Hollow: too few sentences to read.",
+        ("code", show("tone_evidence")),
         "## The summary table", ("code", "report.summary_table(tables)"),
         "## Salience: mentions per 1,000 words", ("code", show("actor_salience")),
         "## Tone along each article\n\nWhole-sentence VADER compound (not actor-targeted), in "
@@ -98,13 +112,19 @@ NOTEBOOKS = {
                  '      report.format_tone(cell["tone_mean"], cell["ci_low"], cell["ci_high"], int(cell["n_sentences"])))\n'
                  'with pd.option_context("display.max_colwidth", None):\n'
                  '    display(report.evidence_sentences(tables, cell["outlet"], cell["actor"]))'),
+        "## Who says what about whom\n\nRelations between actors (one per sentence x source x target; "
+        "'(outlet)' = the author's own voice), with the stance of the source toward the target from -1 "
+        "(hostile) to +1 (supportive). Shown only when the run extracted relations (a `relations` table).",
+        ("code", RELATIONS_CODE),
     ],
     "03-framing.ipynb": [
         "# 03 Framing\n\nFrames are dictionaries of terms (`data/lexicons/frames.yaml`). A hit is a "
         "term match; rates are per 1,000 words. Read the KWIC lines before trusting a rate.",
         ("code", PARAMETERS), ("code", SETUP),
         "## Frame profile per outlet", ("code", show("frame_profile")),
-        ("code", 'compare.top_frames(compare.frame_profile(tables["frame_rates"]))'),
+        "A frame is called the outlet's top frame only when its 95% interval clears the runner-up's; "
+        "otherwise the table says *no clear top frame* (`analysis.evidence.top_frames`).",
+        ("code", 'report.top_frame_table(tables)[["outlet", "top_frame", "text"]]'),
         "## Which frames surround which actor\n\nShare of the actor's sentences that contain a "
         "term of the frame (all outlets pooled).", ("code", show("actor_frames")),
         ("code", 'compare.actor_frame_association(tables["actor_frames"], by_outlet=True)'),

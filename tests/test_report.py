@@ -65,7 +65,7 @@ def test_contents_link_every_section_in_catalogue_order(html):
     # every section is linked, in report order; the fixture draws no figure of framing, comparison or
     # validation, but those sections stay, with notes for their missing figures
     assert [s for s in links if not s.startswith("fig-")] == sections
-    assert sections == ["how", "summary", "limitations", "corpus", "tone", "framing", "comparison",
+    assert sections == ["how", "summary", "limitations", "corpus", "tone", "framing", "relations", "comparison",
                         "validation", "agreement", "evidence", "methods"]
     assert set(links) <= set(_ids(html))
     assert links.count("fig-tone_heatmap") == 1 and "fig-tone_ci" not in links   # only drawn figures
@@ -131,12 +131,63 @@ def test_summary_table_cells(study):
     tables = report.load_processed(processed)
     summary = report.summary_table(tables, {"diplomacy": "Diplomacy & talks"}).set_index("outlet")
     bnn = summary.loc["BNN <Breaking> & Co"]
-    # synthetic CI for n >= 2 is [min - 0.1, max + 0.1] of tones 0.2, 0.6
-    assert bnn["Russia"] == "+0.40 [+0.10, +0.70] (n = 2)"
+    # synthetic CI for n >= 2 is [min - 0.1, max + 0.1] of tones 0.2, 0.6; n = 2 < 3: in round brackets
+    assert bnn["Russia"] == "(+0.40 [+0.10, +0.70]) (n = 2)"
     assert bnn["NATO"] == report.NOT_MENTIONED
-    assert bnn["US"] == "-0.70 [no interval, n < 2] (n = 1)"
-    # Al Mayadeen: diplomacy 2 hits / 22 words = 90.9 per 1,000 beats conflict 1 hit
-    assert summary.loc["Al Mayadeen English", "top frame (rate)"].startswith("Diplomacy & talks (90.9")
+    assert bnn["US"] == "(-0.70 [no interval, n < 2]) (n = 1)"
+    # Al Mayadeen (22 words, one article: exact Poisson intervals): diplomacy 2 hits = 90.9 per 1,000
+    # [0.242, 7.225] x 1000 / 22; conflict 1 hit = 45.5 [0.0253, 5.572] x 1000 / 22: they overlap
+    assert summary.loc["Al Mayadeen English", report.TOP_FRAME_COLUMN] == (
+        "Diplomacy & talks 90.9 [11.0, 328.4] vs conflict 45.5 [1.2, 253.3]: no clear top frame")
+
+
+def _rates(outlet, rows):
+    return pd.DataFrame([{"outlet": outlet, "frame": f, "frame_label": f.title(), "hits": h,
+                          "rate_per_1000_words": r, "ci_low": lo, "ci_high": hi, "enough_evidence": h >= 3}
+                         for f, h, r, lo, hi in rows])
+
+
+def test_top_frame_named_only_when_its_interval_clears_the_runner_up(study):
+    processed, _ = study
+    tables = report.load_processed(processed)
+    clear = _rates("almayadeen", [("ceremony", 30, 39.2, 30.1, 48.0), ("partnership", 8, 10.5, 4.5, 20.7)])
+    unclear = _rates("bnn", [("ceremony", 30, 39.2, 22.1, 64.9), ("partnership", 14, 18.3, 7.3, 37.7)])
+    none = _rates("unknown_3", [("ceremony", 0, 0.0, 0.0, 5.0)])
+    tables["outlet_frame_rates"] = pd.concat([clear, unclear, none], ignore_index=True)
+    top = report.top_frame_table(tables).set_index("outlet")
+    assert top.at["almayadeen", "top_frame"] == "Ceremony"
+    assert top.at["almayadeen", "text"] == "Ceremony 39.2 [30.1, 48.0] vs Partnership 10.5 [4.5, 20.7]"
+    assert top.at["bnn", "text"] == "Ceremony 39.2 [22.1, 64.9] vs Partnership 18.3 [7.3, 37.7]: no clear top frame"
+    assert top.at["unknown_3", "text"] == "no frame hits"
+    # the notes count the outlets without a clear top frame (bnn only; unknown_3 has no hits)
+    notes = report._summary_notes(tables)
+    assert "1 of 3 outlets have no clear top frame: the highest frame rate's 95% interval overlaps the next one's." in notes
+
+
+def test_summary_notes_name_a_difference_only_beyond_its_uncertainty(study):
+    processed, _ = study
+    tables = report.load_processed(processed)
+    tone = tables["outlet_actor_tone"].copy()
+    russia = tone["actor"] == "Russia"
+    # Russia with n = 5 everywhere: bnn +0.40 [+0.30, +0.50] and unknown_3 -0.20 [-0.30, -0.10] do not
+    # overlap (the largest gap of a non-overlapping pair); almayadeen and unknown_bbc overlap both
+    values = {"bnn": (0.4, 0.3, 0.5), "unknown_3": (-0.2, -0.3, -0.1), "almayadeen": (0.1, -0.2, 0.45),
+              "unknown_bbc": (0.0, -0.25, 0.35)}
+    for outlet, (mean, low, high) in values.items():
+        row = russia & (tone["outlet"] == outlet)
+        tone.loc[row, ["n_sentences", "tone_mean", "ci_low", "ci_high"]] = [5, mean, low, high]
+    notes = report._summary_notes(dict(tables, outlet_actor_tone=tone))
+    assert ("Tone toward Russia is higher in BNN <Breaking> & Co (+0.40 [+0.30, +0.50]) than in Unidentified "
+            "outlet 3 (-0.20 [-0.30, -0.10]): the 95% intervals do not overlap.") in notes
+    # overlapping intervals: no ranking words at all
+    tone.loc[russia & (tone["outlet"] == "unknown_3"), ["ci_low", "ci_high"]] = [-0.3, 0.35]
+    notes = report._summary_notes(dict(tables, outlet_actor_tone=tone))
+    assert ("Tone toward Russia: no two of the 4 outlets with at least 3 sentences differ beyond their 95% "
+            "intervals.") in notes
+    tone_notes = " ".join(n for n in notes if n.startswith("Tone toward")).lower()
+    assert not any(word in tone_notes for word in ("leads", "top", "higher", "lower"))
+    weak = next(n for n in notes if n.startswith("Values in round brackets"))
+    assert weak.startswith("Values in round brackets: fewer than 3 sentences: not read (7 of 16 outlet x actor cells)")
 
 
 def test_mention_evidence_table_lists_every_mention_with_filters(html):
@@ -217,3 +268,140 @@ def test_print_and_narrow_rules_are_in_the_stylesheet():
     assert "@media print" in css and "position:static!important" in css
     assert ".table-scroll{overflow-x:auto" in css
     assert "@media (max-width:600px)" in css
+
+
+# --- relations ("who says what about whom") and contrasts, from hand-made tables ---------------------
+
+def _relation(article_id, index, source, target, stance, verb, kind="verbal"):
+    from test_plots import TEXTS
+
+    sentence = TEXTS[article_id][index]
+    label = "supportive" if stance > 0.1 else ("hostile" if stance < -0.1 else "neutral")
+    aliases = {"DPRK": "Kim", "Russia": "Putin", "US": "US", "NATO": "NATO"}
+    s_start = sentence.find(aliases.get(source, "\0"))
+    t_start = sentence.find(aliases[target])
+    return {"article_id": article_id, "sentence_index": index, "source": source, "target": target,
+            "source_start": s_start if s_start >= 0 else None,
+            "source_end": s_start + len(aliases[source]) if s_start >= 0 else None,
+            "target_start": t_start, "target_end": t_start + len(aliases[target]), "verb": verb, "kind": kind,
+            "quad": "verbal conflict", "stance": stance, "stance_label": label,
+            "voice": "quoted" if sentence.startswith('"') else "author", "sentence": sentence,
+            "unit_id": f"{article_id}:{index}:{source}:{target}"}
+
+
+RELATIONS = pd.DataFrame([
+    _relation("a000", 2, "DPRK", "US", -0.8, "fight"),
+    _relation("a000", 2, "DPRK", "US", -0.6, "fight"),      # same edge three times in bnn: enough evidence
+    _relation("a000", 2, "DPRK", "US", -0.7, "fight"),
+    _relation("a000", 1, "DPRK", "Russia", 0.6, "greeted", "material"),
+    _relation("a002", 1, "Russia", "NATO", -0.5, "said"),
+    _relation("a003", 1, "(outlet)", "US", -0.3, "criticised"),
+])
+
+
+@pytest.fixture(scope="module")
+def with_relations(study):
+    from analysis import relation_tables
+
+    processed, figures = study
+    tables = report.load_processed(processed)
+    tables["relations"] = RELATIONS
+    tables.update(relation_tables.relation_tables(RELATIONS, tables["articles"]))
+    return tables, processed, figures
+
+
+def test_relations_section_edge_table_and_narrative(with_relations):
+    tables, processed, figures = with_relations
+    edges = report.relation_edge_table(tables)
+    # observed (outlet, edge) cells only, sorted by outlet id then source, target
+    assert edges[["outlet", "edge", "n"]].values.tolist() == [
+        ["Al Mayadeen English", "Russia -> NATO", 1], ["BNN <Breaking> & Co", "DPRK -> Russia", 1],
+        ["BNN <Breaking> & Co", "DPRK -> US", 3], ["Unidentified outlet 3", "(outlet) -> US", 1]]
+    strong = edges.set_index("edge").loc["DPRK -> US"]
+    assert strong["mean stance [95% interval]"].startswith("-0.70 [")      # mean of -0.8, -0.6, -0.7
+    assert (strong["hostile"], strong["supportive"], strong["enough evidence"]) == ("100%", "0%", "yes")
+    assert strong["outlets clearly differ"] == "no"                          # only one outlet has evidence
+    assert edges.set_index("edge").loc["Russia -> NATO", "mean stance [95% interval]"] == "(-0.50)"
+    lines = report.relations_narrative(tables)
+    assert lines[0] == ("6 relations between actors in 3 outlets: 4 directed edges (source -> target), 1 of 4 "
+                        "outlet x edge cells with at least 3 relations (the others are not read).")
+    assert lines[1].startswith("BNN <Breaking> & Co: DPRK -> US, n = 3, mean stance -0.70 [")
+    assert lines[-1] == "No edge has at least 3 relations in two outlets: outlets cannot be compared on any edge."
+    text = report.render_report(tables, processed, figures)
+    sections = re.findall(r'<section id="([^"]+)"', text)
+    assert sections.index("relations") == sections.index("framing") + 1
+    body = text[text.index('<section id="relations">'):text.index('<section id="comparison">')]
+    assert "<h2>Who says what about whom</h2>" in body and "BNN &lt;Breaking&gt; &amp; Co" in body
+    assert f"Figure {report.figure_numbers()['relation_matrix']} (Who is said to act on whom" in body   # not drawn
+
+
+def test_relations_evidence_table_highlights_both_actors(with_relations):
+    tables, processed, figures = with_relations
+    text = report.render_report(tables, processed, figures)
+    table = text[text.index('<table id="evidence-relations"'):]
+    table = table[:table.index("</table>")]
+    assert len(re.findall(r"<tr><td", table)) == len(RELATIONS) == 6
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert headers == ["outlet", "article", "source", "target", "verb", "kind", "stance", "stance label",
+                       "voice", "sentence"]
+    assert ('&quot;We will fight the imperialist <mark>US</mark> together,&quot; <mark class="source">Kim'
+            '</mark> said.') in table
+    # the outlet's own voice has no span: only the target is marked
+    assert "Sanctions by the <mark>US</mark> were criticised by both leaders." in table
+    filters = text[text.index('<div class="filters" data-table="evidence-relations"'):]
+    source_box = re.search(r'data-name="source">(.*?)</select>', filters[:filters.index("</div>")]).group(1)
+    assert re.findall(r'<option value="([^"]*)">', source_box) == ["", "(outlet)", "DPRK", "Russia"]
+
+
+def test_relations_absent_is_a_note_not_an_error(study):
+    processed, figures = study
+    tables = report.load_processed(processed)
+    text = report.render_report(tables, processed, figures)
+    assert "This run has no <code>relations</code> table" in text
+    assert 'id="evidence-relations"' not in text
+    # relation_matrix alone (no relation_edges, no relations): the table still comes, without the differ column
+    from analysis import relation_tables
+
+    matrix = relation_tables.relation_tables(RELATIONS, tables["articles"])["relation_matrix"]
+    edges = report.relation_edge_table(dict(tables, relation_matrix=matrix))
+    assert len(edges) == 4 and set(edges["outlets clearly differ"]) == {""}
+
+
+def test_contrast_tables_show_difference_interval_p_and_untested_rows(study):
+    from analysis import contrasts
+
+    processed, figures = study
+    tables = report.load_processed(processed)
+    base = {"side": "outlet_group", "group_a": "state", "group_b": "private", "n_permutations": 2000,
+            "correction": "holm", "ci_method": "article_cluster"}
+    tables["group_contrasts"] = pd.DataFrame([
+        {**base, "measure": "tone", "item": "Russia", "item_label": "Russia", "n_articles_a": 3, "n_articles_b": 3,
+         "n_a": 9, "n_b": 8, "value_a": 0.5, "value_b": -0.25, "difference": 0.75, "ci_low": 0.4, "ci_high": 1.1,
+         "p_value": 0.1, "p_adjusted": 0.2, "enough_evidence": True, "note": ""},
+        {**base, "measure": "frame_rate", "item": "isolation", "item_label": "Isolation", "n_articles_a": 1,
+         "n_articles_b": 3, "n_a": 5, "n_b": 2, "value_a": 12.0, "value_b": 3.5, "difference": 8.5,
+         "ci_low": float("nan"), "ci_high": float("nan"), "p_value": float("nan"), "p_adjusted": float("nan"),
+         "correction": "", "enough_evidence": True, "note": contrasts.NOTE_TOO_FEW}])
+    table = report.contrast_table(tables["group_contrasts"])
+    assert table.iloc[0][["difference A - B [95% interval]", "p", "p (Holm)", "n A / B", "articles A / B"]].tolist() == [
+        "+0.75 [+0.40, +1.10]", "0.100", "0.200", "9 / 8 sentences", "3 / 3"]
+    assert table.iloc[1][["difference A - B [95% interval]", "p", "p (Holm)", "n A / B"]].tolist() == [
+        "+8.5", "description, not a test", "description, not a test", "5 / 2 hits"]
+    text = report.render_report(tables, processed, figures)
+    body = text[text.index('<section id="comparison">'):text.index('<section id="validation">')]
+    assert '<h3 id="group_contrasts-table">Between outlet groups</h3>' in body and "outlet_contrasts-table" not in body
+    # no contrasts at all: a note
+    text = report.render_report(report.load_processed(processed), processed, figures)
+    assert "No group or outlet contrasts in this run" in text
+
+
+def test_figures_are_numbered_in_the_order_their_sections_are_read():
+    order = [s.id for s in report.SECTIONS]
+    positions = [order.index(f.section) for f in report.FIGURES]
+    assert positions == sorted(positions)
+    numbers = report.figure_numbers()
+    assert numbers["tone_evidence"] == numbers["tone_ci"] + 1
+    assert numbers["actor_frames"] < numbers["relation_matrix"] < numbers["distinctive_words"]
+    assert all(str(config_value) in f.caption for f, config_value in
+               [(f, report.config.MIN_EVIDENCE_SENTENCES) for f in report.FIGURES
+                if f.name in ("tone_evidence", "relation_matrix", "tone_heatmap", "frame_profile")])

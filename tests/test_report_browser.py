@@ -1,4 +1,5 @@
-"""The report in headless Chromium (scripts/check_report.py): contents, actor filter, 420 px, print.
+"""The report in headless Chromium (scripts/check_report.py): contents, actor filter, 420 px, print,
+with the relations section and its evidence table (hand-made relations) in the page.
 
 Skipped when /usr/bin/chromium is absent (Debian: ``apt-get install chromium``, about 30 s).
 """
@@ -9,8 +10,9 @@ import sys
 
 import pytest
 
-from analysis import config, io, plots, report
+from analysis import config, io, plots, relation_tables, report
 from test_plots import MENTIONS, synthetic_tables
+from test_report import RELATIONS
 
 SCRIPT = config.REPO_ROOT / "scripts" / "check_report.py"
 spec = importlib.util.spec_from_file_location("check_report", SCRIPT)
@@ -26,11 +28,15 @@ pytestmark = pytest.mark.skipif(not check_report.CHROMIUM.exists(),
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     processed, figures = root / "processed", root / "figures"
-    for name, table in synthetic_tables().items():
+    tables = synthetic_tables()
+    tables["relations"] = RELATIONS
+    tables.update(relation_tables.relation_tables(RELATIONS, tables["articles"]))
+    for name, table in tables.items():
         io.write_csv_atomic(table, processed / f"{name}.csv")
     tables = report.load_processed(processed)
     plots.tone_heatmap(tables, figures)
     plots.frame_profile(tables, figures)
+    plots.relation_matrix(tables, figures)
     return processed, figures, report.build_report(processed, figures, root / "report.html")
 
 
@@ -42,7 +48,8 @@ def test_report_passes_every_browser_check(built, tmp_path):
     # DPRK: 4 of the 14 synthetic mentions (test_plots.MENTIONS); the rest must leave the DOM
     assert sum(m[2] == "DPRK" for m in MENTIONS) == 4
     assert (results["filter"]["rows_before"], results["filter"]["rows_after"]) == (14, 4)
-    assert results["contents"]["links"] == len(report.SECTIONS) + 2   # + the two drawn figures
+    assert results["contents"]["links"] == len(report.SECTIONS) + 3   # + the three drawn figures
+    assert 'id="evidence-relations"' in html.read_text()                # initialised too ("scripts" ok)
     for name in ("desktop-top", "desktop-evidence-filtered", "narrow-top", "narrow-summary",
                  "narrow-evidence", "print-top", "print-evidence"):
         assert (tmp_path / "shots" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
