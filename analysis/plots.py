@@ -949,7 +949,7 @@ OPTIONAL_FIGURES = {
     AGREEMENT_FIGURE: ("agreement_methods", agreement_tone),   # only when a coded sample was compared
 }
 # Figures no notebook draws yet: ``pipeline.run_study`` draws them after the notebooks run.
-RUN_ONLY_FIGURES = ("tone_evidence", "group_contrasts", "outlet_contrasts", "relation_matrix")
+RUN_ONLY_FIGURES = ("group_contrasts", "outlet_contrasts")
 
 
 def make_all_figures(tables: Mapping[str, pd.DataFrame], figures_dir: Path,
