@@ -608,9 +608,23 @@ def study_agreement(coding_dir: Path, tables: Mapping[str, pd.DataFrame], *, met
                                       relations=tables.get("relations"), actor_lexicon=actor_lexicon,
                                       frame_hits=tables.get("frame_hits")))
     combined = combine(parts)
-    combined["agreement_notes"] = pd.concat([pd.DataFrame(notes, columns=NOTES_COLUMNS),
+    combined["agreement_notes"] = pd.concat([pd.DataFrame(coder_notes(coding_dir) + notes, columns=NOTES_COLUMNS),
                                              combined["agreement_notes"]], ignore_index=True)
     return sort_tables(combined)
+
+
+CODERS_CSV = "coders.csv"     # optional, beside the sheets: coder, sheets, who (a person, software, ...)
+
+
+def coder_notes(coding_dir: Path) -> list[dict]:
+    """One note per coder from ``coding_dir/coders.csv`` (who coded what), so every report that shows
+    agreement also says who the coders were; none when the file is absent."""
+    path = Path(coding_dir) / CODERS_CSV
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [{"units": "coders", "note": f"{row.coder} ({row.sheets}): {row.who}"}
+            for row in table.itertuples(index=False)]
 
 
 TABLE_KEYS = {

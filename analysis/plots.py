@@ -667,7 +667,7 @@ def tone_along_article(tables: Mapping[str, pd.DataFrame], out_dir: Path,
     return save_figure(fig, data, name, out_dir)
 
 
-# --- agreement with human coders ---------------------------------------------------------------------
+# --- agreement with the coders -----------------------------------------------------------------------
 
 AGREEMENT_FIGURE = "agreement_tone"
 AGREEMENT_LEVELS = ("nominal", "ordinal")
@@ -714,14 +714,14 @@ def agreement_tone(tables: Mapping[str, pd.DataFrame], out_dir: Path, name: str 
             ax.annotate(f" {coder_alpha:.2f}", (coder_alpha, 0.99), xycoords=("data", "axes fraction"),
                         ha="left", va="top", fontsize=ANNOTATION_FONT_SIZE)
         ax.axvline(0, color="#888888", linewidth=0.6)
-        ax.set_yticks(range(len(names)), names)
+        ax.set_yticks(range(len(names)), [tone_module.method_label(m) for m in names])
         ax.set_title(f"{level} alpha")
         ax.set_xlim(min(-0.2, float(np.nanmin(part.to_numpy(dtype=float), initial=0)) - 0.05), 1.0)
     axes[0, 0].invert_yaxis()                 # shared y axis: inverted once, first method on top
     fig.supxlabel("Krippendorff's alpha with the codes", fontsize=BASE_FONT_SIZE)
     handles, legend_labels = axes[0, -1].get_legend_handles_labels()
     fig.legend(handles, legend_labels, loc="outside right center")
-    fig.suptitle("Tone methods against the human codes (all coded units)")
+    fig.suptitle("Tone methods against the coders' codes (all coded units)")
     n_units = int(tone_rows["n_units"].max())
     add_caption(fig, f"Bars: Krippendorff's alpha between each method's tone label and each coder's / the "
                 f"adjudicated code (up to {n_units} sentence x actor units; ordinal: neg < neu < pos). "

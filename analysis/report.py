@@ -1290,7 +1290,8 @@ def _agreement_html(inputs: ReportInputs) -> str:
     tone_alpha = agreement.overall_coder_alpha(tables, "mentions", "tone")
     parts = [f"<p><b>{_e(agreement.EVAL_NOTE)}</b> Units were drawn blind (no machine score on the sheet) and "
              "stratified by outlet and actor (or frame), and coded from <code>docs/codebook.md</code> by two "
-             f"coders independently, then adjudicated; who coded and how: <code>{CODING_README}</code>. "
+             f"coders independently, then adjudicated; who the coders were (people or software) is listed "
+             f"in the notes at the end of this section, and how they worked in <code>{CODING_README}</code>. "
              f"Coder-coder Krippendorff's alpha for tone toward an actor (nominal): "
              f"<b>{_e(_alpha_text(tone_alpha))}</b>. Methods can be no more reliable against the codes than "
              "the coders are with each other.</p>",

@@ -108,9 +108,11 @@ METHOD_LABELS = {
 def method_label(name: str) -> str:
     """The human label of a tone method (its code name when it has none).
 
-    >>> method_label("vader_sentence"), method_label("custom")
-    ('VADER, whole sentence', 'custom')
+    >>> method_label("vader_sentence"), method_label("vader_sentence+roles"), method_label("custom")
+    ('VADER, whole sentence', 'VADER, whole sentence, role-aware', 'custom')
     """
+    if name.endswith(ROLE_AWARE_SUFFIX) and name[:-len(ROLE_AWARE_SUFFIX)] in METHOD_LABELS:
+        return f"{METHOD_LABELS[name[:-len(ROLE_AWARE_SUFFIX)]]}, role-aware"
     return METHOD_LABELS.get(name, name)
 
 
