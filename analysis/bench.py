@@ -19,7 +19,8 @@ minutes) moves both sides of a ratio together instead of skewing it.
 ``--tone-throughput [--methods ...] [--targets N]`` measures instead how many targets per second
 each tone method scores (``score(sentences, starts, ends)`` on the first N labelled targets of the
 NewsMTSC dev and test files, in file order): each round loads the method in a fresh process, warms
-it up on ``TONE_WARMUP_TARGETS`` targets (untimed) and times one call on the N targets; the median
+it up on the ``TONE_WARMUP_TARGETS`` targets that follow them (untimed; other sentences, so no
+method's cache holds a timed one) and times one call on the N targets; the median
 over the rounds is reported (``--json``: one object, method -> targets/s).
 
 ``--json`` prints exactly one JSON object with the keys of ``RESULT_KEYS``. ``peak_rss_mb`` is the
@@ -243,9 +244,10 @@ def _tone_rate(method: str, n: int) -> float:
     """Targets per second of one ``score`` call of ``method`` on ``n`` benchmark targets (after a warm-up)."""
     from analysis import tone
 
-    targets = tone_bench_targets(n)
+    pool = tone_bench_targets(n + TONE_WARMUP_TARGETS)
+    targets, warm = pool.head(n), pool.iloc[n:]
+    warm = warm[~warm["sentence"].isin(set(targets["sentence"]))]
     scorer = tone.get_method(method)
-    warm = targets.head(TONE_WARMUP_TARGETS)
     scorer.score(warm["sentence"].tolist(), warm["start"].tolist(), warm["end"].tolist())
     sentences, starts, ends = targets["sentence"].tolist(), targets["start"].tolist(), targets["end"].tolist()
     started = time.perf_counter()

@@ -329,6 +329,19 @@ def _tone_method(tables: Mapping[str, pd.DataFrame]) -> str:
     return ", ".join(methods) if methods else "the default method"
 
 
+def _label_rule_text(method: str) -> str:
+    """The study's one label rule with the threshold t of the method used (``tone.label_threshold_of``)."""
+    from analysis import tone as tone_module
+
+    t = tone_module.label_threshold_of(method)
+    if t is None:
+        return "each mention's most probable class (negative / neutral / positive)."
+    source = ("VADER's own cut-off" if t == config.VADER_POSITIVE_THRESHOLD
+              else "a property of the method, chosen on NewsMTSC dev")
+    return (f"positive if tone &gt;= +{t:g}, negative if tone &lt;= -{t:g}, otherwise neutral "
+            f"(t = {t:g}: {source}).")
+
+
 def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
     """Methods and limitations, with the study's constants filled in from analysis.config."""
     method = _tone_method(tables)
@@ -351,8 +364,7 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
          "per 1,000 words."),
         ("Tone", f"Tone method: {_e(method)}. Each mention gets a tone in [-1, 1]; the unit of "
          "analysis is a sentence x actor (mean over the actor's mentions in the sentence). Labels: "
-         f"positive above {config.VADER_POSITIVE_THRESHOLD}, negative below "
-         f"{config.VADER_NEGATIVE_THRESHOLD} (VADER's own cut-offs), otherwise neutral. An actor "
+         f"{_label_rule_text(method)} An actor "
          "that is not mentioned gets no score ('not mentioned'), never 0."),
         ("Uncertainty", f"{level}% intervals are percentile bootstraps over sentences "
          f"({config.BOOTSTRAP_RESAMPLES} resamples, seed {config.RANDOM_SEED}); no interval is "

@@ -154,6 +154,26 @@ def label_from_tone(tone: np.ndarray | Sequence[float], positive: float = config
     return labels
 
 
+def label_threshold_of(name: str) -> float | None:
+    """The label threshold t of method ``name`` without loading it (None: labels by most probable
+    class). ``minilm_finetuned`` reads it from its shipped config.json; the VADER-based methods use
+    VADER's 0.05.
+
+    >>> label_threshold_of("vader_sentence")
+    0.05
+    """
+    if name == "minilm_logreg":
+        return None
+    if name == "minilm_finetuned":
+        import json
+        path = config.MODELS_DIR / "minilm_finetuned" / "config.json"
+        try:
+            return float(json.loads(path.read_text(encoding="utf-8"))["label_threshold"])
+        except (OSError, KeyError, ValueError):
+            return None
+    return config.VADER_POSITIVE_THRESHOLD
+
+
 @functools.lru_cache(maxsize=BOOTSTRAP_CACHED_SIZES)
 def _resample_counts(n: int, resamples: int, seed: int) -> np.ndarray:
     """How often each of ``n`` values is drawn in each resample (resamples x n floats, read-only), for
