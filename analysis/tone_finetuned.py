@@ -377,14 +377,22 @@ def train_model(train: pd.DataFrame, recipe: dict, eval_sets: dict[str, pd.DataF
         row = {"epoch": epoch, "train_loss": round(running / len(items), 4),
                "train_seconds": round(time.perf_counter() - t0, 1)}
         if eval_sets:
-            scorer = FineTunedTone(encoder, head, tokenizer, _settings(recipe, 0.0), bf16=recipe["bf16"])
-            row.update(dev_metrics(scorer, eval_sets, TEMPERATURE_GRID))
+            row.update(dev_metrics(merged_scorer(encoder, head, tokenizer, recipe), eval_sets, TEMPERATURE_GRID))
         if on_epoch is not None:
             on_epoch(epoch, encoder, head, row)
         history.append(row)
         log(json.dumps(row))
     encoder.eval(), head.eval()
     return encoder, head, tokenizer, history
+
+
+def merged_scorer(encoder, head, tokenizer, recipe: dict) -> FineTunedTone:
+    """A scorer on a merged copy of the adapter, exactly as ``load_model`` builds the shipped one
+    (merging changes bf16 results in the third decimal, so dev scores are taken on what ships)."""
+    import copy
+
+    merged = copy.deepcopy(encoder).merge_and_unload()
+    return FineTunedTone(merged, copy.deepcopy(head), tokenizer, _settings(recipe, 0.0), bf16=recipe["bf16"])
 
 
 def choose_threshold(probas: dict[str, np.ndarray], labels: dict[str, pd.Series], classes) -> tuple[float, dict]:
@@ -467,8 +475,8 @@ def train_default(out_dir: Path = MODEL_DIR, recipe: dict | None = None, log=pri
     t0 = time.perf_counter()
     encoder, head, tokenizer, history = train_model(train, recipe, log=log)
     train_seconds = round(time.perf_counter() - t0, 1)
-    scorer = FineTunedTone(encoder, head, tokenizer, _settings(recipe, 0.0), bf16=recipe["bf16"])
-    metrics = dev_metrics(scorer, dev, TEMPERATURE_GRID)
+    metrics = dev_metrics(merged_scorer(encoder, head, tokenizer, recipe), dev, TEMPERATURE_GRID)
+    # No timings in the file: `make model` twice writes identical files.
     settings = _settings(recipe, metrics["label_threshold"], temperature=metrics["temperature"], dev_scores=metrics,
                          training_data={"dataset": "NewsMTSC (Hamborg & Donnay 2021)", "split": "train",
                                         "n_targets": int(len(train))},
