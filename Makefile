@@ -39,6 +39,7 @@ validate: $(STAMP)
 
 model: $(STAMP)
 	$(PY) -m analysis.tone_learned train
+	$(PY) -m analysis.tone_finetuned train
 
 bench: $(STAMP)
 	$(PY) -m analysis bench --articles 5000

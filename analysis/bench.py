@@ -16,6 +16,13 @@ reported is the median over the rounds; the ratio is the median of the rounds' o
 to (a), so a drift of the machine's speed between rounds (this VM's drifts by 10-25% within
 minutes) moves both sides of a ratio together instead of skewing it.
 
+``--tone-throughput [--methods ...] [--targets N]`` measures instead how many targets per second
+each tone method scores (``score(sentences, starts, ends)`` on the first N labelled targets of the
+NewsMTSC dev and test files, in file order): each round loads the method in a fresh process, warms
+it up on the ``TONE_WARMUP_TARGETS`` targets that follow them (untimed; other sentences, so no
+method's cache holds a timed one) and times one call on the N targets; the median
+over the rounds is reported (``--json``: one object, method -> targets/s).
+
 ``--json`` prints exactly one JSON object with the keys of ``RESULT_KEYS``. ``peak_rss_mb`` is the
 largest of: the sum of the resident sets of this process and all its children, sampled every
 ``RSS_SAMPLE_SECONDS`` with psutil (when installed); and ``resource.getrusage`` peak RSS of this
@@ -52,6 +59,12 @@ RSS_SAMPLE_SECONDS = 0.2
 FLOOR_CHUNK_ARTICLES = 1000     # articles' sentences held in memory at once while timing the floor
 RESULT_KEYS = ("articles", "floor_articles_per_s", "jobs1_articles_per_s", "all_cores_articles_per_s",
                "ratio_all_cores_to_floor", "peak_rss_mb")
+
+
+# Tone-throughput mode: targets of these NewsMTSC files (real news sentences with their targets).
+TONE_BENCH_SPLITS = ("rw_dev", "mt_dev", "rw_test", "mt_test")
+DEFAULT_TONE_TARGETS = 1000
+TONE_WARMUP_TARGETS = 64        # one inference batch: first-call allocations and kernel selection
 
 
 class BenchError(RuntimeError):
@@ -215,6 +228,57 @@ def run_bench(n: int = DEFAULT_ARTICLES, jobs: int | None = None, batch_size: in
     return summarize_rounds(n, rounds, max(peak_rss_mb(), sampler.peak_mb))
 
 
+def tone_bench_targets(n: int = DEFAULT_TONE_TARGETS):
+    """The first ``n`` targets (sentence, start, end) of the NewsMTSC dev and test files, in order."""
+    import pandas as pd
+    from analysis import benchmarks
+
+    try:
+        frames = [benchmarks.load_newsmtsc(split) for split in TONE_BENCH_SPLITS]
+    except benchmarks.BenchmarkError as error:
+        raise BenchError(f"{error}; set FRAMING_SHARED_DIR to the folder that holds benchmarks/newsmtsc") from error
+    return pd.concat(frames, ignore_index=True)[["sentence", "start", "end"]].head(n)
+
+
+def _tone_rate(method: str, n: int) -> float:
+    """Targets per second of one ``score`` call of ``method`` on ``n`` benchmark targets (after a warm-up)."""
+    from analysis import tone
+
+    pool = tone_bench_targets(n + TONE_WARMUP_TARGETS)
+    targets, warm = pool.head(n), pool.iloc[n:]
+    warm = warm[~warm["sentence"].isin(set(targets["sentence"]))]
+    scorer = tone.get_method(method)
+    scorer.score(warm["sentence"].tolist(), warm["start"].tolist(), warm["end"].tolist())
+    sentences, starts, ends = targets["sentence"].tolist(), targets["start"].tolist(), targets["end"].tolist()
+    started = time.perf_counter()
+    scorer.score(sentences, starts, ends)
+    return len(targets) / (time.perf_counter() - started)
+
+
+def run_tone_bench(methods: Sequence[str], n: int = DEFAULT_TONE_TARGETS, repeats: int = DEFAULT_REPEATS,
+                   on_round=None) -> dict:
+    """Median targets/s per method over ``repeats`` rounds, each a fresh process (methods in turn)."""
+    from analysis import tone
+
+    rates: dict[str, list[float]] = {m: [] for m in methods}
+    unavailable = {}
+    for number in range(1, repeats + 1):
+        for method in methods:
+            if method in unavailable:
+                continue
+            try:
+                rate = in_fresh_process(_tone_rate, method, n)
+            except tone.ToneMethodUnavailable as error:
+                unavailable[method] = str(error)
+                continue
+            rates[method].append(rate)
+            if on_round is not None:
+                on_round(number, method, rate)
+    result = {m: round(float(statistics.median(r)), 1) for m, r in rates.items() if r}
+    result.update({m: None for m in unavailable})
+    return result
+
+
 def summarize_rounds(n: int, rounds: Sequence[dict], peak_mb: float) -> dict:
     """The result of measurement rounds: each rate's median, and the median of the rounds' ratios.
 
@@ -240,7 +304,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS,
                         help=f"measurement rounds; medians are reported (default: {DEFAULT_REPEATS})")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    parser.add_argument("--tone-throughput", action="store_true",
+                        help="measure targets/s of each tone method on NewsMTSC targets instead")
+    parser.add_argument("--methods", nargs="+", default=None,
+                        help="tone methods for --tone-throughput (default: every registered method)")
+    parser.add_argument("--targets", type=int, default=DEFAULT_TONE_TARGETS,
+                        help=f"targets per round for --tone-throughput (default: {DEFAULT_TONE_TARGETS})")
     args = parser.parse_args(argv)
+    if args.tone_throughput:
+        return _main_tone(parser, args)
     if args.articles < 1:
         parser.error("--articles must be >= 1")
     if args.repeats < 1:
@@ -261,6 +333,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         for key in RESULT_KEYS:
             print(f"{key:>26}: {result[key]}")
+    return 0
+
+
+def _main_tone(parser, args) -> int:
+    from analysis import tone
+
+    methods = args.methods or list(tone.METHOD_NAMES)
+    unknown = [m for m in methods if m not in tone.METHOD_NAMES]
+    if unknown:
+        parser.error(f"unknown tone method(s) {', '.join(unknown)}; choose from {', '.join(tone.METHOD_NAMES)}")
+    if args.targets < 1 or args.repeats < 1:
+        parser.error("--targets and --repeats must be >= 1")
+
+    def show_round(number: int, method: str, rate: float) -> None:
+        print(f"round {number}: {method} {rate:.1f} targets/s", file=sys.stderr)
+
+    try:
+        result = run_tone_bench(methods, args.targets, args.repeats, on_round=show_round)
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"tone throughput on {args.targets} NewsMTSC targets, median of {args.repeats} rounds:")
+        for method, rate in result.items():
+            print(f"{method:>22}: " + (f"{rate} targets/s" if rate is not None else "unavailable here"))
     return 0
 
 

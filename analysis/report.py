@@ -1335,6 +1335,33 @@ def _agreement_html(inputs: ReportInputs) -> str:
     return "\n".join(parts)
 
 
+def _scale_text(method: str) -> str:
+    """One sentence on what a tone of +0.2 means under ``method`` (its base, for a role-aware one)."""
+    from analysis import tone as tone_module
+
+    base = method[:-len(tone_module.ROLE_AWARE_SUFFIX)] if method.endswith(tone_module.ROLE_AWARE_SUFFIX) else method
+    if base in ("minilm_finetuned", "minilm_logreg"):
+        meaning = ("the classifier puts 20 percentage points more probability on a positive than on a "
+                   "negative portrayal of the actor (tone = P(positive) - P(negative))")
+    else:
+        meaning = ("the VADER-lexicon words credited to the actor add up to a mildly positive score "
+                   "(VADER's normalised compound; one clearly positive word such as 'praised' gives about +0.5)")
+    return f"A tone of +0.2 means that {meaning}; -0.2 is the same toward negative."
+
+
+def _label_rule_text(method: str) -> str:
+    """The study's one label rule with the threshold t of the method used (``tone.label_threshold_of``)."""
+    from analysis import tone as tone_module
+
+    t = tone_module.label_threshold_of(method)
+    if t is None:
+        return "each mention's most probable class (negative / neutral / positive)."
+    source = ("VADER's own cut-off" if t == config.VADER_POSITIVE_THRESHOLD
+              else "a property of the method, chosen on NewsMTSC dev")
+    return (f"positive if tone &gt;= +{t:g}, negative if tone &lt;= -{t:g}, otherwise neutral "
+            f"(t = {t:g}: {source}).")
+
+
 def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
     """Methods, with the study's constants filled in from analysis.config."""
     method = _tone_method(tables)
@@ -1358,8 +1385,7 @@ def methods_html(tables: Mapping[str, pd.DataFrame]) -> str:
          "skipped. Salience = mentions per 1,000 words."),
         ("Tone", f"Tone method: {_e(method_label(method))}. Each mention gets a tone in [-1, 1]; "
          "the unit of analysis is a sentence x actor (mean over the actor's mentions in the "
-         f"sentence). Labels: positive above {config.VADER_POSITIVE_THRESHOLD}, negative below "
-         f"{config.VADER_NEGATIVE_THRESHOLD} (VADER's own cut-offs), otherwise neutral. An actor "
+         f"sentence). {_e(_scale_text(method))} Labels: {_label_rule_text(method)} An actor "
          "that is not mentioned gets no score ('not mentioned'), never 0."),
         ("Uncertainty", f"{level}% intervals are percentile bootstraps ({config.BOOTSTRAP_RESAMPLES} "
          f"resamples, seed {config.RANDOM_SEED}): when a cell pools two or more articles, articles are "

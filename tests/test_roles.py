@@ -156,6 +156,39 @@ def test_seed_sentences_are_not_negative_toward_nato(article, sentence, name, ot
         assert got.at[name, "tone"] == scored(BASE, sentence, [name] + others).at[name, "tone"]
 
 
+# The same sentences under the study's default method (issue 10's bar: "each is a unit test of the
+# default method"): the best available of tone.DEFAULT_METHOD_PREFERENCE, with the models extra the
+# fine-tuned classifier wrapped in the role rules. Labels follow the method's one threshold rule.
+
+@pytest.mark.parametrize("article,sentence,name,cue", SEED_US, ids=[c[0] for c in SEED_US])
+def test_default_method_is_negative_toward_the_us_in_the_seed_sentences(article, sentence, name, cue):
+    default = tone.default_method_name()
+    assert default.endswith(tone.ROLE_AWARE_SUFFIX)
+    others = [n for n in ("Putin", "DPRK", "North Korea") if n in sentence]
+    got = scored(default, sentence, [name] + others)
+    threshold = tone.label_threshold_of(default)
+    assert got.at[name, "label"] == "negative" and got.at[name, "tone"] <= -threshold
+
+
+@pytest.mark.parametrize("article,sentence,name,others", SEED_NATO, ids=[c[0] for c in SEED_NATO])
+def test_default_method_is_not_negative_toward_nato_in_the_seed_sentences(article, sentence, name, others):
+    default = tone.default_method_name()
+    got = scored(default, sentence, [name] + others)
+    assert got.at[name, "label"] != "negative"
+    assert got.at[name, "tone"] > -tone.label_threshold_of(default)
+
+
+def test_role_aware_labels_follow_the_base_threshold_rule():
+    scorer = tone.get_method("lexicon_attribution+roles")
+    assert scorer.label_threshold == tone.label_threshold_of("lexicon_attribution") == 0.05
+    sentence = "The ministers vowed to stand together against Brazil and praised Chile."
+    got = scorer.score([sentence] * 2, [sentence.index("Brazil"), sentence.index("Chile")],
+                       [sentence.index("Brazil") + 6, sentence.index("Chile") + 5])
+    expected = tone.label_from_tone(got["tone"].to_numpy(), positive=0.05, negative=-0.05).tolist()
+    assert got["tone_label"].tolist() == expected
+    assert got["tone"].iat[0] <= -roles.OPPOSITION_TONE
+
+
 # --- registry, pipeline ----------------------------------------------------------------------------
 
 def test_any_base_method_is_available_role_aware_by_name():
