@@ -90,7 +90,7 @@ def marked_window(sentence: str, start: int, end: int, window_words: int) -> tup
     marked target (markers included) inside it.
 
     >>> marked_window("Critics condemned Smith's corrupt regime.", 18, 23, 1)
-    ('condemned < Smith > \\'s corrupt', 10, 19)
+    ("condemned < Smith > 's corrupt", 10, 19)
     """
     from analysis.tone_learned import _window_bounds
 

@@ -97,7 +97,7 @@ def test_default_method_falls_back_when_models_extra_is_missing(monkeypatch):
     try:
         with pytest.raises(tone.ToneMethodUnavailable, match="requirements-models.txt"):
             tone.get_method("minilm_logreg")
-        assert tone.default_method_name() == "lexicon_attribution"
+        assert tone.default_method_name() == "lexicon_attribution+roles"
     finally:
         tone.get_method.cache_clear()
 
