@@ -340,9 +340,9 @@ def _main_tone(parser, args) -> int:
     from analysis import tone
 
     methods = args.methods or list(tone.METHOD_NAMES)
-    unknown = [m for m in methods if m not in tone.METHOD_NAMES]
+    unknown = [m for m in methods if m not in tone.ALL_METHOD_NAMES]
     if unknown:
-        parser.error(f"unknown tone method(s) {', '.join(unknown)}; choose from {', '.join(tone.METHOD_NAMES)}")
+        parser.error(f"unknown tone method(s) {', '.join(unknown)}; choose from {', '.join(tone.ALL_METHOD_NAMES)}")
     if args.targets < 1 or args.repeats < 1:
         parser.error("--targets and --repeats must be >= 1")
 

@@ -6,17 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import coding, config, corpus, lexicons, pipeline
-
-
-def write_corpus(folder, articles):
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for article_id, outlet, body in articles:
-        (folder / f"{article_id}.txt").write_text(body, encoding="utf-8")
-        rows.append({"article_id": article_id, "outlet": outlet, "outlet_label": outlet,
-                     "outlet_confidence": "confirmed", "published": "2024-06-19", "title": ""})
-    pd.DataFrame(rows).to_csv(folder / "articles.csv", index=False)
-    return folder
+from corpus_helpers import write_corpus
 
 
 TWO_ACTORS = "Putin thanked the US and Russia welcomed it. NATO met in Brussels.\n"

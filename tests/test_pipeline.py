@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import config, corpus, lexicons, pipeline
+from corpus_helpers import write_corpus
 
 # Lexicon valences from vaderSentiment 3.3.2's vader_lexicon.txt: good 1.9, bad -2.5, great 3.1.
 # With no modifiers, compound = v / sqrt(v^2 + 15) (VADER's normalisation, alpha = 15):
@@ -16,17 +17,6 @@ GOOD = 1.9 / math.sqrt(1.9 ** 2 + 15)    # 0.4404
 BAD = -2.5 / math.sqrt(2.5 ** 2 + 15)    # -0.5423
 GREAT = 3.1 / math.sqrt(3.1 ** 2 + 15)   # 0.6249
 THREE_SENTENCES = "Russia is good. Russia is bad. The US is great.\n"
-
-
-def write_corpus(folder, articles):
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for article_id, outlet, body in articles:
-        (folder / f"{article_id}.txt").write_text(body, encoding="utf-8")
-        rows.append({"article_id": article_id, "outlet": outlet, "outlet_label": outlet,
-                     "outlet_confidence": "confirmed", "published": "2024-06-19", "title": ""})
-    pd.DataFrame(rows).to_csv(folder / "articles.csv", index=False)
-    return folder
 
 
 @pytest.fixture
