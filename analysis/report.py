@@ -425,10 +425,10 @@ def _tone_method(tables: Mapping[str, pd.DataFrame]) -> str:
 
 
 def method_label(method: str) -> str:
-    """A human name for a tone method (``tone.METHOD_LABELS`` when it exists), with its id."""
+    """A human name for a tone method (``tone.method_label``), with its id."""
     from analysis import tone
 
-    label = getattr(tone, "METHOD_LABELS", {}).get(method)
+    label = tone.method_label(method)
     return f"{label} ({method})" if label and label != method else method
 
 
@@ -729,6 +729,9 @@ def how_we_did_this(tables: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
     else:
         items.append(f"Tone method: {method_label(method)}. Not validated in this run (no "
                      f"{VALIDATION_CSV}; run python -m analysis validate).")
+    coded = coded_sample_caveat(tables, method)
+    if coded:
+        items.append(coded)
     minimum = _min_evidence()
     rare = rare_actors(tables, minimum)
     if rare:
@@ -737,6 +740,26 @@ def how_we_did_this(tables: Mapping[str, pd.DataFrame], processed_dir: Path) -> 
                      f"{'it' if len(rare) == 1 else 'them'} can be read from these data.")
     items.append(outlets_caveat(tables))
     return items
+
+
+def coded_sample_caveat(tables: Mapping[str, pd.DataFrame], method: str) -> str:
+    """How far the tone method agrees with the coders of this corpus' own sentences (empty when the
+    run compared no coded sample)."""
+    from analysis import agreement
+
+    rows = tables.get("agreement_methods")
+    if rows is None or rows.empty:
+        return ""
+    mine = rows[(rows["variable"] == "tone") & (rows["method"] == method) & (rows["group"] == agreement.ALL)
+                & (rows["reference"] == agreement.ADJUDICATED)]
+    if mine.empty:
+        return ""
+    row = mine.iloc[0]
+    coders = agreement.overall_coder_alpha(tables, "mentions", "tone")
+    return (f"On {_count(int(row['n_units']), 'coded sentence x actor unit')} of this corpus, the tone method "
+            f"agrees with the adjudicated codes at Krippendorff's alpha {_alpha_text(row['alpha_nominal'])} "
+            f"(macro-F1 {row['macro_f1']:.2f}); the coders agree with each other at {_alpha_text(coders)} "
+            "(who the coders were: the agreement section).")
 
 
 def outlets_caveat(tables: Mapping[str, pd.DataFrame]) -> str:

@@ -405,3 +405,20 @@ def test_figures_are_numbered_in_the_order_their_sections_are_read():
     assert all(str(config_value) in f.caption for f, config_value in
                [(f, report.config.MIN_EVIDENCE_SENTENCES) for f in report.FIGURES
                 if f.name in ("tone_evidence", "relation_matrix", "tone_heatmap", "frame_profile")])
+
+
+def test_how_we_did_this_says_how_far_the_method_agrees_with_the_coders():
+    from analysis import agreement
+
+    methods = pd.DataFrame({"units": "mentions", "variable": "tone", "method": ["m", "m"],
+                            "reference": [agreement.ADJUDICATED, "coder_a"], "group_by": "all", "group": agreement.ALL,
+                            "n_units": [201, 201], "alpha_nominal": [0.3715, 0.35], "alpha_ordinal": [0.4, 0.4],
+                            "macro_f1": [0.5956, 0.5], "accuracy": [0.7, 0.7], "note": ""})
+    coders = pd.DataFrame({"units": "mentions", "variable": "tone", "level": "nominal", "group_by": "all",
+                           "group": agreement.ALL, "n_coders": 2, "n_units": 201, "n_pairable": 201,
+                           "alpha": [0.8878], "note": ""})
+    text = report.coded_sample_caveat({"agreement_methods": methods, "agreement_coders": coders}, "m")
+    assert text == ("On 201 coded sentence x actor units of this corpus, the tone method agrees with the "
+                    "adjudicated codes at Krippendorff's alpha 0.371 (macro-F1 0.60); the coders agree with "
+                    "each other at 0.888 (who the coders were: the agreement section).")
+    assert report.coded_sample_caveat({}, "m") == ""
