@@ -24,12 +24,13 @@ def _sources(name):
     return [c.source for c in make_notebooks.build(make_notebooks.NOTEBOOKS[name]).cells]
 
 
-def test_committed_notebooks_are_the_generator_output_without_outputs():
+def test_committed_notebooks_have_the_generator_cells_and_make_run_outputs():
+    # make run executes the generated notebooks into notebooks/ with their outputs (see README)
     for name, cells in make_notebooks.NOTEBOOKS.items():
         committed = json.loads((config.NOTEBOOKS_DIR / name).read_text())
         assert [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in committed["cells"]] == \
             [c.source for c in make_notebooks.build(cells).cells], name
-        assert all(not c.get("outputs") for c in committed["cells"]), name
+        assert any(c.get("outputs") for c in committed["cells"] if c["cell_type"] == "code"), name
 
 
 def test_notebook_02_shows_tone_evidence_and_relations_03_uses_the_evidence_rule():
