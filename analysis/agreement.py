@@ -371,7 +371,7 @@ def unit_role(roles: Sequence[str]) -> str:
 
 def method_role_codes(units: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
     """Each unit's role from a mentions table with a ``role`` column, joined on the unit id."""
-    ids = [coding.unit_id(a, s, actor) for a, s, actor in
+    ids = [coding.mention_unit_id(a, s, actor) for a, s, actor in
            zip(mentions["article_id"], mentions["sentence"], mentions["actor"])]
     by_unit = pd.Series(mentions["role"].astype(str).to_numpy(), index=ids).groupby(level=0).agg(list)
     return pd.Series([unit_role(by_unit[uid]) if uid in by_unit.index else "" for uid in units["unit_id"]],
@@ -460,7 +460,7 @@ def frame_precision(references: Sequence[Sheet], frame_hits: pd.DataFrame | None
 
 def frame_hit_unit_ids(frame_hits: pd.DataFrame) -> list[str]:
     """The coding ``unit_id`` of every row of a frame-hits table (as ``coding.frame_hit_units`` makes them)."""
-    return [coding.unit_id(a, str(sentence), frame, int(start), int(end)) for a, sentence, frame, start, end in
+    return [coding.frame_hit_unit_id(a, str(sentence), frame, start, end) for a, sentence, frame, start, end in
             zip(frame_hits["article_id"], frame_hits["sentence"], frame_hits["frame"], frame_hits["start"],
                 frame_hits["end"])]
 

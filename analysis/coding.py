@@ -57,6 +57,23 @@ def unit_id(*parts: object) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
+# The key of each kind of unit, defined once: the sheets, the agreement joins and the relations
+# table all compute their unit ids with these, so a code stays attached to the same unit everywhere.
+def mention_unit_id(article_id: object, sentence: str, actor: str) -> str:
+    """Id of a sentence x actor unit."""
+    return unit_id(article_id, sentence, actor)
+
+
+def frame_hit_unit_id(article_id: object, sentence: str, frame: str, start: int, end: int) -> str:
+    """Id of one frame-lexicon match (its frame and character span in the sentence)."""
+    return unit_id(article_id, sentence, frame, int(start), int(end))
+
+
+def relation_unit_id(article_id: object, sentence: str, source: str, target: str) -> str:
+    """Id of an ordered source -> target actor pair in a sentence."""
+    return unit_id(article_id, sentence, source, target)
+
+
 def mark_spans(sentence: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
     """``sentence`` with each (start, end, open, close) span wrapped in its marks.
 
@@ -121,7 +138,7 @@ def mention_units(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
             ["article_id", "sentence_index", "actor"], sort=True):
         sentence = str(group["sentence"].iloc[0])
         spans = [(int(s), int(e), *SOURCE_MARKS) for s, e in zip(group["start"], group["end"])]
-        rows.append({"unit_id": unit_id(article_id, sentence, actor), "article_id": article_id,
+        rows.append({"unit_id": mention_unit_id(article_id, sentence, actor), "article_id": article_id,
                      "sentence_index": int(sentence_index), "actor": actor,
                      "sentence_marked": mark_spans(sentence, spans),
                      "context_before": context.get((article_id, int(sentence_index)), "")})
@@ -135,7 +152,7 @@ def frame_hit_units(frame_hits: pd.DataFrame, sentences: pd.DataFrame, definitio
     rows = []
     for hit in frame_hits.sort_values(["article_id", "sentence_index", "start", "frame"]).itertuples(index=False):
         sentence = str(hit.sentence)
-        rows.append({"unit_id": unit_id(hit.article_id, sentence, hit.frame, int(hit.start), int(hit.end)),
+        rows.append({"unit_id": frame_hit_unit_id(hit.article_id, sentence, hit.frame, hit.start, hit.end),
                      "article_id": hit.article_id, "sentence_index": int(hit.sentence_index),
                      "frame": hit.frame, "frame_definition": definitions.get(hit.frame, ""),
                      "term": hit.term,
@@ -160,7 +177,7 @@ def relation_units(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFr
                          zip(group.loc[group["actor"] == source, "start"], group.loc[group["actor"] == source, "end"])]
                 spans += [(int(s), int(e), *TARGET_MARKS) for s, e in
                           zip(group.loc[group["actor"] == target, "start"], group.loc[group["actor"] == target, "end"])]
-                rows.append({"unit_id": unit_id(article_id, sentence, source, target), "article_id": article_id,
+                rows.append({"unit_id": relation_unit_id(article_id, sentence, source, target), "article_id": article_id,
                              "sentence_index": int(sentence_index), "source": source, "target": target,
                              "sentence_marked": mark_spans(sentence, spans),
                              "context_before": context.get((article_id, int(sentence_index)), "")})

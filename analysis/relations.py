@@ -300,7 +300,7 @@ def extract_relations(mentions: pd.DataFrame) -> pd.DataFrame:
                          "target_end": edge.target_span[1], "verb": edge.verb, "kind": edge.kind,
                          "quad": quad_class(edge.kind, edge.stance_label), "stance": float(edge.stance),
                          "stance_label": edge.stance_label, "voice": voice, "sentence": sentence,
-                         "unit_id": coding.unit_id(article_id, sentence, edge.source, edge.target)})
+                         "unit_id": coding.relation_unit_id(article_id, sentence, edge.source, edge.target)})
     if not rows:
         return empty_relations()
     table = pd.DataFrame(rows, columns=RELATION_COLUMNS)
